@@ -1,0 +1,47 @@
+# Three commands do everything on a fresh machine:  make demo | make lab | make test
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.synthnb-setup
+OUT ?= synthnb-out
+PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
+
+.PHONY: setup lab demo test test-fast lint bench clean browser-deps
+
+## setup: a .venv in the repo with synthnb installed editable and every dependency (CPU-only torch)
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) "pip>=24" "setuptools<81"
+	$(PIP) -e ".[dev]"
+	@touch $@
+	@echo "synthnb is set up in $(VENV)"
+
+## lab: set up, then open JupyterLab on the quickstart notebook
+lab: setup
+	$(BIN)/jupyter lab notebooks/01-quickstart.ipynb
+
+## demo: set up, then run the quickstart headless; outputs land in ./$(OUT)/
+demo: setup
+	SYNTHNB_OUT=$(abspath $(OUT)) $(BIN)/python -m synthnb.demo --out $(OUT)
+
+## browser-deps: Debian's chromium for the browser tests (never a downloaded browser)
+browser-deps:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## test: set up, then run the whole suite, notebooks included
+test: setup browser-deps
+	$(BIN)/ruff check synthnb tests benchmarks
+	$(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider
+
+lint: setup
+	$(BIN)/ruff check synthnb tests benchmarks
+	$(BIN)/ruff format --check synthnb tests benchmarks
+
+bench: setup
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV) $(OUT) dist build .pytest_cache

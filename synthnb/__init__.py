@@ -1,0 +1,68 @@
+"""synthnb: a notebook-first workbench for synthetic tabular data.
+
+``%load_ext synthnb`` registers the ``%synth`` magics. The same work is available as plain
+Python: :func:`fit`, :func:`evaluate`, :func:`export`, :func:`verify`, :func:`reproduce`.
+
+Importing this package is cheap: SDV, torch, sdmetrics and ydata-profiling load only when a
+call needs them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from synthnb._version import __version__
+from synthnb.errors import SynthnbError, SynthnbWarning
+
+__all__ = [
+    "Run",
+    "SynthnbError",
+    "SynthnbWarning",
+    "__version__",
+    "fit",
+    "load_ipython_extension",
+    "unload_ipython_extension",
+]
+
+# public name -> module that defines it; resolved on first access so the import stays light
+_LAZY = {
+    "fit": "synthnb.api",
+    "Run": "synthnb.run",
+}
+
+# light subpackages reachable as attributes (``synthnb.datasets.load_adult()``)
+_SUBPACKAGES = ("datasets",)
+
+if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers only
+    from synthnb.api import fit
+    from synthnb.run import Run
+
+
+def __getattr__(name: str):
+    if name in _SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f"synthnb.{name}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'synthnb' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
+
+
+def load_ipython_extension(ipython) -> None:
+    """Register the ``%synth`` magics (called by ``%load_ext synthnb``)."""
+    from synthnb.magics import SynthMagics
+
+    ipython.register_magics(SynthMagics(shell=ipython))
+
+
+def unload_ipython_extension(ipython) -> None:
+    """Nothing to undo beyond what IPython does itself."""

@@ -1,0 +1,46 @@
+"""Run-private randomness: seed what SDV and torch read, then give the user's state back."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import sys
+
+__all__ = ["seeded"]
+
+
+@contextlib.contextmanager
+def seeded(seed: int, *, torch_threads: int = 1):
+    """Make everything inside the block depend only on *seed*, then restore global state.
+
+    SDV and its transformers draw from NumPy's legacy global generator and from torch's default
+    generator; neither takes a generator argument on every path. So the block seeds both, pins
+    torch to a fixed thread count (float reductions differ with the number of threads), and
+    restores the caller's random, NumPy and torch states and thread count when it ends, whatever
+    happened inside.
+    """
+    import numpy as np
+
+    py_state = random.getstate()
+    np_state = np.random.get_state()
+    torch = sys.modules.get("torch")
+    if torch is None:
+        with contextlib.suppress(ImportError):
+            import torch
+    torch_state = threads = None
+    if torch is not None:
+        torch_state = torch.random.get_rng_state()
+        threads = torch.get_num_threads()
+    try:
+        random.seed(seed)
+        np.random.seed(seed)
+        if torch is not None:
+            torch.manual_seed(seed)
+            torch.set_num_threads(torch_threads)
+        yield
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)
+        if torch is not None:
+            torch.random.set_rng_state(torch_state)
+            torch.set_num_threads(threads)

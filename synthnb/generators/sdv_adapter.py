@@ -1,0 +1,214 @@
+"""The only module that imports SDV: SDV 2.0's shapes (dict of tables, ``Metadata``) stay here.
+
+Everything else in synthnb hands this module a plain DataFrame and a :class:`FitSpec` and gets a
+plain DataFrame back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from synthnb._rng import seeded
+from synthnb.errors import SynthnbError
+from synthnb.progress import ProgressCallback, emit
+from synthnb.spec import FitSpec
+
+__all__ = ["Fitted", "fit_and_sample", "library_versions"]
+
+_TABLE = "table"
+_QUIET_LOGGERS = ("sdv", "rdt", "copulas", "ctgan", "SingleTableSynthesizer", "Metadata")
+
+
+@dataclass
+class Fitted:
+    synthetic: Any
+    synthesizer: Any
+    loss: Any
+    timings: dict[str, float]
+    notes: tuple[str, ...]
+
+
+def _synthesizer_class(model: str):
+    from sdv import single_table
+
+    return {
+        "gaussian_copula": single_table.GaussianCopulaSynthesizer,
+        "ctgan": single_table.CTGANSynthesizer,
+        "tvae": single_table.TVAESynthesizer,
+        "copulagan": single_table.CopulaGANSynthesizer,
+    }[model]
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries whose code decides the synthetic bytes."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for dist in ("synthnb", "sdv", "rdt", "copulas", "ctgan", "sdmetrics", "pandas", "numpy", "torch"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+def fit_and_sample(train, spec: FitSpec, n_rows: int, progress: ProgressCallback | None = None) -> Fitted:
+    """Fit the spec's SDV synthesizer on *train* (already a private copy) and sample *n_rows*."""
+    timings: dict[str, float] = {}
+    caught: list[warnings.WarningMessage] = []
+    t0 = time.perf_counter()
+    emit(progress, "prepare", 0, 1, "loading SDV")
+    with _quiet(caught):
+        cls = _synthesizer_class(spec.model)
+        from sdv.metadata import Metadata
+
+        emit(progress, "prepare", 0, 1, "detecting column types")
+        metadata = Metadata.detect_from_dataframes({_TABLE: train}, infer_keys=None)
+        params = _sdv_params(spec)
+        try:
+            synthesizer = cls(metadata, **params)
+        except TypeError as exc:
+            raise SynthnbError(
+                f"{spec.model} does not take the parameter(s) {sorted(set(params) - {'verbose'})}: {exc}. "
+                f"See help(sdv.single_table.{cls.__name__})."
+            ) from None
+    timings["prepare"] = time.perf_counter() - t0
+    emit(progress, "prepare", 1, 1, "ready")
+
+    epochs = getattr(synthesizer, "epochs", None) if spec.model != "gaussian_copula" else None
+    t1 = time.perf_counter()
+    emit(progress, "fit", 0, epochs, "fitting")
+    with _quiet(caught), seeded(spec.seed), _epoch_listener(synthesizer, epochs, progress):
+        try:
+            synthesizer.fit({_TABLE: train})
+        except SynthnbError:
+            raise
+        except (ValueError, TypeError) as exc:
+            raise SynthnbError(f"SDV could not fit {spec.model} on this table: {exc}") from exc
+    timings["fit"] = time.perf_counter() - t1
+    emit(progress, "fit", epochs or 1, epochs or 1, "fitted")
+
+    t2 = time.perf_counter()
+    emit(progress, "sample", 0, n_rows, "sampling")
+    with _quiet(caught), seeded(spec.seed):
+        # SDV reseeds its model with a fixed constant before the first sample unless told otherwise;
+        # tie sampling to the run's seed so two seeds give two different tables.
+        synthesizer._set_random_state(spec.seed)
+        synthetic = synthesizer.sample(n_rows)[_TABLE]
+    timings["sample"] = time.perf_counter() - t2
+    emit(progress, "sample", n_rows, n_rows, "sampled")
+
+    loss = None
+    if spec.model != "gaussian_copula":
+        with contextlib.suppress(Exception):
+            loss = synthesizer.get_loss_values()
+    synthetic = synthetic.reset_index(drop=True)
+    notes = tuple(dict.fromkeys(str(w.message).strip() for w in caught))
+    return Fitted(synthetic, synthesizer, loss, timings, notes)
+
+
+def _sdv_params(spec: FitSpec) -> dict[str, Any]:
+    params = dict(spec.params)
+    if spec.model != "gaussian_copula":
+        params.setdefault("verbose", False)
+        params.setdefault("cuda", _use_cuda())
+    return params
+
+
+def _use_cuda() -> bool:
+    # Bytes are only promised equal for the same device: keep CPU unless the user asked for CUDA.
+    return False
+
+
+@contextlib.contextmanager
+def _quiet(caught: list):
+    """Keep SDV's warnings and log lines out of the notebook; they are kept as the run's notes."""
+    levels = {}
+    for name in _QUIET_LOGGERS:
+        lg = logging.getLogger(name)
+        levels[name] = lg.level
+        lg.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            try:
+                yield
+            finally:
+                caught.extend(w for w in seen if not issubclass(w.category, DeprecationWarning))
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+
+
+class _EpochIterator:
+    """Stands in for the ``tqdm`` that ctgan wraps its epoch loop in, reporting each epoch's loss."""
+
+    def __init__(self, iterable, synthesizer, progress, **_ignored):
+        self._iterable = iterable
+        self._synthesizer = synthesizer
+        self._progress = progress
+        self._total = len(iterable) if hasattr(iterable, "__len__") else None
+
+    def __iter__(self):
+        for done, item in enumerate(self._iterable):
+            if done:
+                self._report(done)
+            yield item
+        self._report(self._total or 0)
+
+    def _report(self, done: int) -> None:
+        metrics = {}
+        model = getattr(self._synthesizer, "_model", None)
+        losses = getattr(model, "loss_values", None)
+        if losses is not None and len(losses):
+            last = losses[losses["Epoch"] == losses["Epoch"].max()]
+            for col in losses.columns:
+                if col in ("Epoch", "Batch"):
+                    continue
+                key = col.lower().replace("distriminator", "discriminator").replace(" ", "_")
+                metrics[key] = float(last[col].astype(float).mean())
+        emit(self._progress, "fit", done, self._total, "epoch", **metrics)
+
+    def set_description(self, *args, **kwargs):
+        pass
+
+    def set_postfix(self, *args, **kwargs):
+        pass
+
+    def update(self, *args, **kwargs):
+        pass
+
+    def close(self):
+        pass
+
+
+@contextlib.contextmanager
+def _epoch_listener(synthesizer, epochs, progress):
+    """Report per-epoch loss for CTGAN/TVAE/CopulaGAN.
+
+    ctgan offers no epoch callback: its loops iterate over ``tqdm(range(epochs))`` looked up in
+    the module at call time. For the length of this fit we swap that name for an iterator that
+    reports the loss of each finished epoch, and put tqdm back afterwards.
+    """
+    if progress is None or epochs is None:
+        yield
+        return
+    from ctgan.synthesizers import ctgan as ctgan_module
+    from ctgan.synthesizers import tvae as tvae_module
+
+    def factory(iterable=None, *args, **kwargs):
+        return _EpochIterator(iterable, synthesizer, progress)
+
+    saved = [(m, m.tqdm) for m in (ctgan_module, tvae_module)]
+    for module, _ in saved:
+        module.tqdm = factory
+    try:
+        yield
+    finally:
+        for module, original in saved:
+            module.tqdm = original

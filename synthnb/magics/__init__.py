@@ -1,0 +1,82 @@
+"""The ``%synth`` magics: parse text into a spec, call the API, display. Nothing else lives here."""
+
+from __future__ import annotations
+
+import importlib
+import shlex
+
+from IPython.core.magic import Magics, line_cell_magic, magics_class
+from traitlets import Bool, Float, Int, Unicode
+
+from synthnb.errors import SynthnbError
+
+__all__ = ["SynthMagics"]
+
+#: subcommand -> module with ``execute(magics, rest)`` and a ``command`` whose __doc__ is its help
+_SUBCOMMANDS = {
+    "fit": "synthnb.magics._fit",
+}
+
+
+@magics_class
+class SynthMagics(Magics):
+    """``%synth SUBCOMMAND ...``; defaults are configurable with ``%config SynthMagics.x = ...``."""
+
+    model = Unicode("gaussian_copula", help="Generator used when --model is not given.").tag(config=True)
+    seed = Int(0, help="Seed used when --seed is not given.").tag(config=True)
+    holdout = Float(0.2, help="Fraction of real rows kept out of fitting when --holdout is not given.").tag(
+        config=True
+    )
+    epochs = Int(None, allow_none=True, help="Epochs for neural generators when --epochs is not given "
+                 "(None: SDV's default of 300).").tag(config=True)
+    progress = Bool(True, help="Show live progress while fitting.").tag(config=True)
+    suffix = Unicode("_syn", help="Suffix of the default name bound to the synthetic table.").tag(config=True)
+
+    def __init__(self, shell=None, **kwargs):
+        super().__init__(shell=shell, **kwargs)
+        #: variable name -> Run, for the subcommands that act on an earlier fit
+        self.runs: dict = {}
+
+    @line_cell_magic
+    def synth(self, line: str, cell: str | None = None):
+        commands = [line] if cell is None else [line, *cell.splitlines()]
+        result = None
+        for text in commands:
+            if text.strip() and not text.lstrip().startswith("#"):
+                result = self._dispatch(text)
+        return result
+
+    def _dispatch(self, text: str):
+        try:
+            words = shlex.split(text)
+        except ValueError as exc:
+            raise SynthnbError(f"could not read {text!r}: {exc}; check the quotes.") from None
+        sub, rest = words[0], text.strip()[len(words[0]):].strip()
+        if sub in ("help", "-h", "--help"):
+            print(_HELP)
+            return None
+        if sub not in _SUBCOMMANDS:
+            raise SynthnbError(f"unknown subcommand {sub!r}; use one of: {', '.join(_SUBCOMMANDS)} (see %synth?).")
+        return importlib.import_module(_SUBCOMMANDS[sub]).execute(self, rest)
+
+    def after_fit(self, name: str, run, args) -> None:
+        """What the notebook shows after a fit (summary; later work adds report and cells)."""
+        from IPython.display import display
+
+        from synthnb.magics._display import run_summary_bundle
+
+        display(run_summary_bundle(run, name), raw=True)
+
+
+def _build_help() -> str:
+    parts = [
+        "%synth SUBCOMMAND [options]   (or %%synth with one subcommand per line)",
+        "Defaults: %config SynthMagics.model = 'ctgan' (also seed, holdout, epochs, progress, suffix).",
+    ]
+    for sub, module in _SUBCOMMANDS.items():
+        parts.append(f"--- {sub} ---\n{importlib.import_module(module).command.__doc__.strip()}")
+    return "\n\n".join(parts)
+
+
+_HELP = _build_help()
+SynthMagics.synth.__doc__ = _HELP

@@ -1,0 +1,82 @@
+"""``%synth fit``: parse the line into a call of :func:`synthnb.fit`, bind the result, display."""
+
+from __future__ import annotations
+
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+from synthnb.errors import SynthnbError
+from synthnb.spec import check_identifier
+
+__all__ = ["fit_command", "parse_fit"]
+
+
+@magic_arguments(name="synth fit")
+@argument("df", help="name of the DataFrame in the notebook to learn from")
+@argument("--model", "-m", default=None,
+          help="gaussian_copula (default), ctgan, tvae or copulagan")
+@argument("--rows", "-n", type=int, default=None, help="synthetic rows to sample (default: as many as DF)")
+@argument("--seed", "-s", type=int, default=None, help="seed for holdout, fit and sample (default 0)")
+@argument("--as", dest="name", default=None, help="variable to bind the synthetic table to (default DF_syn)")
+@argument("--epochs", "-e", type=int, default=None, help="training epochs for ctgan, tvae, copulagan")
+@argument("--holdout", type=float, default=None,
+          help="fraction of real rows kept out of fitting for honest evaluation (default 0.2; 0 = none)")
+@argument("--sensitive", default=None, help="comma-separated sensitive columns, e.g. sex,race")
+@argument("--target", default=None, help="the column a downstream model would predict, e.g. income")
+@argument("--no-report", action="store_true", help="do not show the evaluation after fitting")
+def fit_command(line):
+    """Fit a generator on a DataFrame and bind a synthetic copy.
+
+    Example: %synth fit adult --model ctgan --epochs 50 --sensitive sex,race --target income
+    """
+
+
+def parse_fit(line: str):
+    """Parse the text after ``%synth fit``; argparse problems become a SynthnbError."""
+    try:
+        args = parse_argstring(fit_command, line)
+    except Exception as exc:  # argparse reports bad flags through UsageError/SystemExit
+        raise SynthnbError(f"{exc}. Usage: %synth fit DF [--model M] [--rows N] [--seed S] [--as NAME]") from None
+    check_identifier(args.df, "the DataFrame name")
+    if args.name is not None:
+        check_identifier(args.name, "--as")
+    return args
+
+
+command = fit_command
+
+
+def execute(magics, rest: str):
+    """Run ``%synth fit``: look up the frame, call :func:`synthnb.fit`, bind and show the result."""
+    from synthnb.api import fit
+    from synthnb.generators import NEURAL_MODELS, canonical_model
+    from synthnb.magics._progress_view import ProgressView
+
+    args = parse_fit(rest)
+    ns = magics.shell.user_ns
+    if args.df not in ns:
+        raise SynthnbError(
+            f"no variable named {args.df!r} in the notebook; create the DataFrame first, e.g. "
+            f"{args.df} = synthnb.datasets.load_adult()."
+        )
+    name = args.name or f"{args.df}{magics.suffix}"
+    model = canonical_model(args.model or magics.model)
+    params = {}
+    if args.epochs is not None:
+        params["epochs"] = args.epochs
+    elif magics.epochs is not None and model in NEURAL_MODELS:
+        params["epochs"] = magics.epochs
+    view = ProgressView(f"synthnb · fitting {model} on {args.df}") if magics.progress else None
+    run = fit(
+        ns[args.df],
+        model=model,
+        rows=args.rows,
+        seed=magics.seed if args.seed is None else args.seed,
+        holdout=magics.holdout if args.holdout is None else args.holdout,
+        sensitive=args.sensitive,
+        target=args.target,
+        progress=view,
+        **params,
+    )
+    ns[name] = run.synthetic
+    magics.runs[name] = run
+    magics.after_fit(name, run, args)
