@@ -37,7 +37,7 @@ def check_frame(df, name: str = "the table") -> None:
                 f"column {col!r} holds complex numbers, which no generator models; split it into real "
                 "and imaginary parts."
             )
-        if dtype == object:
+        if dtype.kind == "O":
             sample = df[col].dropna().head(200)
             bad = next((v for v in sample if isinstance(v, dict | list | set | tuple)), None)
             if bad is not None:
