@@ -69,14 +69,8 @@ def fit_and_sample(train, spec: FitSpec, n_rows: int, progress: ProgressCallback
 
         emit(progress, "prepare", 0, 1, "detecting column types")
         metadata = Metadata.detect_from_dataframes({_TABLE: train}, infer_keys=None)
-        params = _sdv_params(spec)
-        try:
-            synthesizer = cls(metadata, **params)
-        except TypeError as exc:
-            raise SynthnbError(
-                f"{spec.model} does not take the parameter(s) {sorted(set(params) - {'verbose'})}: {exc}. "
-                f"See help(sdv.single_table.{cls.__name__})."
-            ) from None
+        params = _sdv_params(spec, cls)
+        synthesizer = cls(metadata, **params)
     timings["prepare"] = time.perf_counter() - t0
     emit(progress, "prepare", 1, 1, "ready")
 
@@ -91,7 +85,8 @@ def fit_and_sample(train, spec: FitSpec, n_rows: int, progress: ProgressCallback
         except (ValueError, TypeError) as exc:
             raise SynthnbError(f"SDV could not fit {spec.model} on this table: {exc}") from exc
     timings["fit"] = time.perf_counter() - t1
-    emit(progress, "fit", epochs or 1, epochs or 1, "fitted")
+    if epochs is None:  # neural fits already reported their last epoch, with its loss
+        emit(progress, "fit", 1, 1, "fitted")
 
     t2 = time.perf_counter()
     emit(progress, "sample", 0, n_rows, "sampling")
@@ -112,17 +107,22 @@ def fit_and_sample(train, spec: FitSpec, n_rows: int, progress: ProgressCallback
     return Fitted(synthetic, synthesizer, loss, timings, notes)
 
 
-def _sdv_params(spec: FitSpec) -> dict[str, Any]:
+def _sdv_params(spec: FitSpec, cls) -> dict[str, Any]:
+    import inspect
+
+    accepted = [p for p in inspect.signature(cls.__init__).parameters if p not in ("self", "metadata")]
+    unknown = sorted(set(spec.params) - set(accepted))
+    if unknown:
+        raise SynthnbError(
+            f"{spec.model} does not take the parameter(s) {unknown}; it takes: {', '.join(accepted)}."
+        )
     params = dict(spec.params)
-    if spec.model != "gaussian_copula":
+    if "verbose" in accepted:
         params.setdefault("verbose", False)
-        params.setdefault("cuda", _use_cuda())
+    if "enable_gpu" in accepted:
+        # Same seed -> same bytes holds per device; stay on the CPU unless the user asks for the GPU.
+        params.setdefault("enable_gpu", False)
     return params
-
-
-def _use_cuda() -> bool:
-    # Bytes are only promised equal for the same device: keep CPU unless the user asked for CUDA.
-    return False
 
 
 @contextlib.contextmanager
