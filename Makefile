@@ -25,7 +25,7 @@ lab: setup
 
 ## demo: set up, then run the quickstart headless; outputs land in ./$(OUT)/
 demo: setup
-	SYNTHNB_OUT=$(abspath $(OUT)) $(BIN)/python -m synthnb.demo --out $(OUT)
+	$(BIN)/python -m synthnb.demo --out $(OUT)
 
 ## browser-deps: Debian's chromium for the browser tests (never a downloaded browser)
 browser-deps:
@@ -34,7 +34,7 @@ browser-deps:
 ## test: set up, then run the whole suite, notebooks included
 test: setup browser-deps
 	$(BIN)/ruff check synthnb tests benchmarks
-	$(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider
+	SYNTHNB_OUT=$$(mktemp -d) $(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider
 
 lint: setup
 	$(BIN)/ruff check synthnb tests benchmarks
