@@ -1,0 +1,89 @@
+"""``%synth datasheet``: render (or re-render, keeping a person's answers) the datasheet of a bound table."""
+
+from __future__ import annotations
+
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+from synthnb.errors import SynthnbError
+
+__all__ = ["datasheet_command", "execute", "lookup_evaluation", "lookup_run", "read_text_file"]
+
+
+@magic_arguments(name="synth datasheet")
+@argument("name", help="the synthetic table, as bound by %synth fit")
+@argument("--from", dest="previous", default=None,
+          help="a hand-edited datasheet (.md): its answers are kept, synthnb's blocks re-rendered")
+def datasheet_command(line):
+    """Show the Markdown datasheet (Gebru et al.) of a synthetic table, with prompts only a person can answer.
+
+    Example: %synth datasheet adult_syn --from datasheet.md
+    """
+
+
+command = datasheet_command
+
+
+def lookup_run(magics, name: str):
+    """The Run bound to *name* by ``%synth fit``, or a SynthnbError saying how to get one."""
+    run = magics.runs.get(name)
+    if run is None:
+        known = ", ".join(magics.runs) or "none yet"
+        raise SynthnbError(f"{name!r} is not a synthetic table made by %synth fit in this kernel (known: {known}); "
+                           f"run %synth fit first, e.g. %synth fit adult --as {name}.")
+    return run
+
+
+def lookup_evaluation(magics, name: str, run):
+    """The latest evaluation ``%synth report`` made of *run* in this kernel, if any.
+
+    ``synthnb.magics._report`` caches evaluations in ``magics.evaluations`` under keys that start
+    with ``(name, id(run))`` and records the run under ``(name, "run")``; the newest matching entry
+    is the one the user last saw.
+    """
+    cache = getattr(magics, "evaluations", None)
+    if not isinstance(cache, dict) or cache.get((name, "run")) is not run:
+        return None
+    found = None
+    for key, value in cache.items():
+        if isinstance(key, tuple) and len(key) > 2 and key[0] == name and key[1] == id(run):
+            found = value
+    return found
+
+
+def read_text_file(path: str | None, what: str) -> str | None:
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise SynthnbError(f"cannot read {what} {path!r}: {exc.strerror}; check the path.") from None
+
+
+def execute(magics, rest: str):
+    """Display the datasheet as Markdown and, where synthnb's extension serves the notebook, update its cell.
+
+    The cell keyed ``datasheet:NAME`` (written after the fit) is re-rendered from its current text, so
+    a person's answers in it are kept.
+    """
+    from IPython.display import display
+
+    from synthnb.notebook.fit_cells import datasheet_key
+    from synthnb.notebook.upsert import upsert_cell
+    from synthnb.provenance.datasheet import render_datasheet
+
+    try:
+        args = parse_argstring(datasheet_command, rest)
+    except Exception as exc:
+        raise SynthnbError(f"{exc}. Usage: %synth datasheet NAME [--from FILE]") from None
+    run = lookup_run(magics, args.name)
+    previous = read_text_file(args.previous, "the datasheet")
+    evaluation = lookup_evaluation(magics, args.name, run)
+    text = render_datasheet(run, args.name, evaluation=evaluation, previous=previous)
+    display({"text/markdown": text, "text/plain": text}, raw=True)
+
+    def merge(current: str) -> str:
+        # with --from, the file is what the user asked to keep; otherwise the cell's own answers are
+        return text if previous is not None else render_datasheet(run, args.name, evaluation, previous=current)
+
+    upsert_cell(datasheet_key(args.name), text, "markdown", merge=merge, shell=magics.shell, show=False)

@@ -1,0 +1,368 @@
+"""The Markdown datasheet (Gebru et al., "Datasheets for Datasets"), re-renderable without losing answers.
+
+synthnb writes what it knows between ``<!-- synthnb:begin ID -->`` and ``<!-- synthnb:end ID -->``
+comments. Everything outside those blocks belongs to the person: the questions only they can
+answer (purpose, consent and legal basis, intended and prohibited uses, licence, contact) follow a
+``<!-- synthnb:prompt ID -->`` comment and a placeholder line that they replace with their answer.
+Re-rendering with ``previous=`` rewrites only synthnb's blocks and keeps every other byte.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["PLACEHOLDER", "PROMPTS", "human_answers", "merge_datasheet", "render_datasheet", "render_record_datasheet",
+           "unanswered_prompts"]
+
+#: the line a person replaces with their answer
+PLACEHOLDER = "> ✍️ _Not answered yet — replace this line with your answer._"
+
+#: prompt id -> (section, title, question); only a person can answer these
+PROMPTS: dict[str, tuple[str, str, str]] = {
+    "purpose": (
+        "motivation", "Purpose",
+        "For what purpose was this synthetic dataset created, and for whom? Was there a specific task or "
+        "gap in mind? Who created it, on behalf of which organisation, and who funded it?",
+    ),
+    "consent": (
+        "collection", "Consent and legal basis",
+        "How was the REAL source table collected, from whom, and with what consent? What is the legal basis "
+        "for processing it to make this synthetic copy (e.g. GDPR Art. 6/9, an ethics approval, a data-use "
+        "agreement)? Were the people in it told, and can they object?",
+    ),
+    "intended_uses": (
+        "uses", "Intended uses",
+        "What tasks is this synthetic table meant for (teaching, testing pipelines, exploratory analysis, "
+        "model prototyping, …)? Which conclusions should be re-checked on the real data?",
+    ),
+    "prohibited_uses": (
+        "uses", "Prohibited uses",
+        "What must it NOT be used for (e.g. decisions about individuals, re-identification attempts, "
+        "publishing as real statistics)?",
+    ),
+    "licence": (
+        "distribution", "Licence and terms",
+        "Under which licence or terms is it shared (e.g. CC BY 4.0, internal only)? Do the source data's "
+        "terms restrict sharing a synthetic derivative?",
+    ),
+    "contact": (
+        "maintenance", "Contact and maintenance",
+        "Who maintains this dataset, and how can they be contacted (name, e-mail or issue tracker)? Will it "
+        "be updated or withdrawn, and how will users hear about it?",
+    ),
+}
+
+_SECTIONS = (
+    ("motivation", "1. Motivation"),
+    ("composition", "2. Composition"),
+    ("collection", "3. Collection process"),
+    ("preprocessing", "4. Preprocessing, cleaning, labelling"),
+    ("uses", "5. Uses"),
+    ("distribution", "6. Distribution"),
+    ("maintenance", "7. Maintenance"),
+)
+
+_BEGIN = "<!-- synthnb:begin {id} (written by synthnb: edits inside are replaced when re-rendered) -->"
+_END = "<!-- synthnb:end {id} -->"
+_BLOCK = re.compile(
+    r"<!-- synthnb:begin (?P<id>[\w-]+)[^>]*-->.*?<!-- synthnb:end (?P=id) -->",
+    re.S,
+)
+_PROMPT = re.compile(r"<!-- synthnb:prompt (?P<id>[\w-]+) -->")
+_ANSWER_END = re.compile(r"^(?:#{1,6} |<!-- synthnb:)", re.M)
+
+
+def render_datasheet(run, name: str, evaluation=None, previous: str | None = None) -> str:
+    """The datasheet of *run*'s synthetic table, as Markdown.
+
+    Parameters
+    ----------
+    run : synthnb.Run
+    name : str
+        The synthetic table's name.
+    evaluation : optional
+        A :func:`synthnb.evaluate` result; only its ``scores`` (dict of headline numbers) and
+        ``findings`` (list of sentences) are read. Without it the figures are marked pending
+        and nothing is claimed about individuals.
+    previous : str, optional
+        An earlier (possibly hand-edited) datasheet: only synthnb's blocks are rewritten, every
+        answer and edit outside them is kept.
+
+    Returns
+    -------
+    str
+    """
+    from synthnb.provenance.record import provenance_record
+
+    return render_record_datasheet(provenance_record(run, name), evaluation, previous)
+
+
+def render_record_datasheet(rec: Mapping[str, Any], evaluation=None, previous: str | None = None) -> str:
+    """:func:`render_datasheet` from a provenance record (used by exports of mixed tables)."""
+    fresh = _render(rec, evaluation)
+    return fresh if previous is None else merge_datasheet(previous, fresh)
+
+
+def merge_datasheet(previous: str, fresh: str) -> str:
+    """Put *fresh*'s synthnb blocks into *previous*, keeping everything else of *previous* as it is.
+
+    Blocks of *fresh* that *previous* lacks (the person deleted them, or a newer synthnb added
+    them) are appended at the end, so nothing synthnb knows is silently lost.
+    """
+    blocks = {m["id"]: m.group(0) for m in _BLOCK.finditer(fresh)}
+    seen: set[str] = set()
+
+    def swap(match: re.Match) -> str:
+        seen.add(match["id"])
+        # a function replacement, so backslashes in the new block are taken literally
+        return blocks.get(match["id"], match.group(0))
+
+    merged = _BLOCK.sub(swap, previous)
+    missing = [block for bid, block in blocks.items() if bid not in seen]
+    if missing:
+        merged = merged.rstrip("\n") + "\n\n" + "\n\n".join(missing) + "\n"
+    return merged
+
+
+def unanswered_prompts(text: str) -> list[str]:
+    """Ids of the person's prompts in *text* that still hold the placeholder."""
+    return [pid for pid, answer in _answers(text).items() if answer is None]
+
+
+def human_answers(text: str) -> dict[str, str]:
+    """The person's answers in *text*, by prompt id (unanswered prompts are left out)."""
+    return {pid: answer for pid, answer in _answers(text).items() if answer is not None}
+
+
+def _answers(text: str) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for match in _PROMPT.finditer(text):
+        rest = text[match.end():]
+        stop = _ANSWER_END.search(rest)
+        answer = (rest[: stop.start()] if stop else rest).strip()
+        out[match["id"]] = None if (not answer or PLACEHOLDER in answer) else answer
+    return out
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+
+def _render(rec: Mapping[str, Any], evaluation) -> str:
+    name = rec["name"]
+    parts = [
+        f"# Datasheet: `{name}` — a SYNTHETIC dataset",
+        _block("summary", _summary(rec, evaluation)),
+    ]
+    writers = {
+        "motivation": _motivation,
+        "composition": _composition,
+        "collection": _collection,
+        "preprocessing": _preprocessing,
+        "uses": _uses,
+        "distribution": _distribution,
+        "maintenance": _maintenance,
+    }
+    for sid, title in _SECTIONS:
+        parts.append(f"## {title}")
+        parts.append(_block(sid, writers[sid](rec, evaluation)))
+        for pid, (section, ptitle, question) in PROMPTS.items():
+            if section == sid:
+                parts.append(
+                    f"### {ptitle} — _to be answered by a person_\n\n{question}\n\n"
+                    f"<!-- synthnb:prompt {pid} -->\n{PLACEHOLDER}"
+                )
+    return "\n\n".join(parts) + "\n"
+
+
+def _block(bid: str, body: str) -> str:
+    return f"{_BEGIN.format(id=bid)}\n{body.strip()}\n{_END.format(id=bid)}"
+
+
+def _summary(rec, evaluation) -> str:
+    gen, out = rec["generator"], rec["output"]
+    if out["real_rows"]:
+        return (
+            f"> **This dataset is partly synthetic.** {out['synthetic_rows']:,} of its {out['rows']:,} rows were "
+            f"generated by a {gen['label']} model (SDV {rec['versions'].get('sdv', '?')}); the other "
+            f"{out['real_rows']:,} rows are REAL rows and must be treated like the real data. Generated rows: "
+            f"{_individuals(rec, evaluation)}"
+        )
+    return (
+        f"> **This dataset is synthetic.** Its {out['rows']:,} rows were generated by a {gen['label']} model "
+        f"(SDV {rec['versions'].get('sdv', '?')}) fitted on {rec['split']['fitted_rows']:,} rows of a real table. "
+        "They were produced by a model, not copied from the real table, but a model can reproduce real rows: "
+        f"{_individuals(rec, evaluation)}\n\n"
+        "This datasheet follows Gebru et al., *Datasheets for Datasets* (Communications of the ACM, 2021). "
+        "synthnb fills in what it knows between `synthnb:begin`/`synthnb:end` comments and rewrites only those "
+        "blocks when the datasheet is re-rendered (`%synth datasheet NAME`). The questions marked "
+        "*to be answered by a person* are yours; your answers are kept."
+    )
+
+
+def _motivation(rec, evaluation) -> str:
+    src = rec["source"]
+    origin = f"the table `{src['name']}`" if src.get("name") else "a real table"
+    return (
+        f"- Made with synthnb {rec['versions'].get('synthnb', '?')} on {rec['created']} as a synthetic stand-in "
+        f"for {origin} ({src['rows']:,} rows × {len(src['columns'])} columns, sha256 `{src['sha256']}`).\n"
+        "- A synthetic stand-in lets people work with the structure and statistics of a sensitive table without "
+        "receiving its rows. Why this one was made is for its creator to say below."
+    )
+
+
+def _composition(rec, evaluation) -> str:
+    out, gen = rec["output"], rec["generator"]
+    cols = ", ".join(f"`{c}` ({t})" for c, t in out["dtypes"].items())
+    sensitive = ", ".join(f"`{c}`" for c in gen["sensitive"]) or "none declared"
+    target = f"`{gen['target']}`" if gen["target"] else "none declared"
+    lines = [
+        f"- **Instances**: {out['rows']:,} rows, each a generated (synthetic) record; {out['synthetic_rows']:,} "
+        f"synthetic and {out['real_rows']:,} real rows.",
+        f"- **Columns** ({len(out['columns'])}): {cols}.",
+        f"- **Sensitive columns** (as declared when fitting): {sensitive}; **target**: {target}.",
+        f"- **Relation to real people**: {_individuals(rec, evaluation)}",
+        f"- **Digest**: the canonical CSV (no index, LF line ends) has sha256 `{out['sha256']}`.",
+    ]
+    return "\n".join(lines)
+
+
+def _collection(rec, evaluation) -> str:
+    gen, src = rec["generator"], rec["source"]
+    params = ", ".join(f"{k}={v!r}" for k, v in gen["params"].items()) or "SDV defaults"
+    return "\n".join([
+        f"- **Mechanism**: sampled from SDV's {gen['label']} synthesizer (`{gen['model']}`; {params}), "
+        f"seed {gen['seed']}, fitted on {rec['split']['fitted_rows']:,} of the {src['rows']:,} real rows.",
+        f"- **When**: {rec['created']} (UTC). **Libraries**: "
+        + ", ".join(f"{k} {v}" for k, v in rec["versions"].items()) + ".",
+        "- **The real source**: synthnb kept only its fingerprint (sha256 of every value, row count, column "
+        "names and types), never its values. How the real data was collected is for a person to state below.",
+    ])
+
+
+def _preprocessing(rec, evaluation) -> str:
+    gen, split = rec["generator"], rec["split"]
+    held = (
+        f"{split['holdout_rows']:,} real rows ({gen['holdout']:.0%}) were held out by a seeded random split and "
+        "never shown to the generator, so the evaluation can test utility and privacy on unseen rows."
+        if split["holdout_rows"] else
+        "No real rows were held out (holdout 0): evaluation figures compare against rows the generator saw and "
+        "are optimistic."
+    )
+    return "\n".join([
+        f"- **Holdout**: {held}",
+        "- **Transformations**: synthnb did not clean or relabel the data; SDV detected column types and applied "
+        "its reversible transformers (its defaults for this synthesizer) before fitting.",
+        "- **Raw data**: the real table is not part of this dataset and is not distributed with it.",
+    ])
+
+
+def _uses(rec, evaluation) -> str:
+    lines = ["**Evaluation (fidelity, utility, privacy, fairness)**", ""]
+    scores = _scores(evaluation)
+    findings = _findings(evaluation)
+    if evaluation is None:
+        lines.append(
+            f"_Figures pending_: no evaluation was given. Run `%synth evaluate {rec['name']}` (or "
+            "`synthnb.evaluate(run)`) and re-render this datasheet; until then nothing is claimed about fidelity, "
+            "utility, privacy or fairness."
+        )
+    else:
+        if scores:
+            lines += ["| measure | value |", "|---|---|"]
+            lines += [f"| {k} | {_fmt(v)} |" for k, v in scores.items()]
+        else:
+            lines.append("_The evaluation reported no headline figures._")
+        if findings:
+            lines += ["", "Findings:", ""] + [f"- {f}" for f in findings]
+    lines += [
+        "",
+        "- **Suited to** (by construction): exploring the table's structure, testing code and pipelines, teaching. "
+        "Conclusions about the real population must be checked on the real data.",
+    ]
+    return "\n".join(lines)
+
+
+def _distribution(rec, evaluation) -> str:
+    name = rec["name"]
+    return (
+        f"- `synthnb.export` / `%synth export {name} --to DIR` writes `{name}.csv` (with a `.synthnb.json` sidecar "
+        f"marking it synthetic), `{name}.parquet` (marked synthetic in its metadata), this datasheet, "
+        "`croissant.json` (Croissant 1.0 with Responsible-AI fields), `prov.json` (W3C PROV) and `manifest.json`: "
+        "the sha256 of every file, signed with Ed25519.\n"
+        "- `synthnb verify DIR --key FINGERPRINT` checks every byte and the signature."
+    )
+
+
+def _maintenance(rec, evaluation) -> str:
+    src, gen = rec["source"], rec["generator"]
+    return (
+        f"- **Reproduce**: `synthnb.reproduce(<source table>, model={gen['model']!r}, seed={gen['seed']}, "
+        f"rows={gen['rows']}, holdout={gen['holdout']}, params={gen['params']!r}, "
+        f"source_sha256='{src['sha256']}', synthetic_sha256='{rec['output']['sha256']}')` (the provenance cell "
+        "synthnb writes holds the full call) refits and checks the bytes; it refuses if the source table changed.\n"
+        "- **Updates**: re-fitting gives a new table with a new digest; this datasheet describes only the digest above."
+    )
+
+
+# --- evaluation, read defensively -------------------------------------------------------------
+
+
+def _scores(evaluation) -> dict[str, Any]:
+    scores = getattr(evaluation, "scores", None) if evaluation is not None else None
+    return dict(scores) if isinstance(scores, Mapping) else {}
+
+
+def _findings(evaluation) -> list[str]:
+    findings = getattr(evaluation, "findings", None) if evaluation is not None else None
+    if isinstance(findings, str):
+        return [findings]
+    try:
+        return [str(f) for f in findings or []]
+    except TypeError:
+        return []
+
+
+def _exact_matches(rec, evaluation) -> tuple[int, float] | None:
+    """(count, share) of generated rows identical to a real row, if the evaluation reports it."""
+    rows = rec["output"]["rows"]
+    for key, value in _scores(evaluation).items():
+        k = key.lower()
+        if "exact" not in k or not ("match" in k or "cop" in k):
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        is_share = any(w in k for w in ("rate", "share", "frac", "ratio", "pct", "percent"))
+        if "pct" in k or "percent" in k:
+            value = value / 100
+        count = round(value * rows) if is_share else int(value)
+        return count, (count / rows if rows else 0.0)
+    return None
+
+
+def _individuals(rec, evaluation) -> str:
+    if evaluation is None:
+        return (
+            "privacy figures are pending (no evaluation yet), so nothing is claimed about whether generated rows "
+            "reproduce real individuals."
+        )
+    found = _exact_matches(rec, evaluation)
+    if found is None:
+        return "the evaluation did not report exact matches with real rows, so nothing is claimed about individuals."
+    count, share = found
+    if count == 0:
+        return (
+            f"0 of the {rec['output']['rows']:,} generated rows exactly match a real row. Near-copies and "
+            "attribute inference are still possible; see the privacy figures below."
+        )
+    return (
+        f"{count:,} of the {rec['output']['rows']:,} generated rows ({share:.1%}) exactly match a real row; "
+        "such rows may describe a real person and should be treated like the real data."
+    )
+
+
+def _fmt(value) -> str:
+    if isinstance(value, bool) or not isinstance(value, float):
+        return str(value)
+    return f"{value:.4g}"
