@@ -15,19 +15,29 @@ from synthnb._version import __version__
 from synthnb.errors import SynthnbError, SynthnbWarning
 
 __all__ = [
+    "Evaluation",
     "Run",
     "SynthnbError",
     "SynthnbWarning",
     "__version__",
+    "evaluate",
+    "export",
     "fit",
     "load_ipython_extension",
+    "reproduce",
     "unload_ipython_extension",
+    "verify",
 ]
 
 # public name -> module that defines it; resolved on first access so the import stays light
 _LAZY = {
     "fit": "synthnb.api",
     "Run": "synthnb.run",
+    "evaluate": "synthnb.evaluate",
+    "Evaluation": "synthnb.evaluate",
+    "reproduce": "synthnb.provenance.reproduce",
+    "export": "synthnb.provenance.export",
+    "verify": "synthnb.provenance.verify",
 }
 
 # light subpackages reachable as attributes (``synthnb.datasets.load_adult()``)
@@ -35,6 +45,9 @@ _SUBPACKAGES = ("datasets",)
 
 if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers only
     from synthnb.api import fit
+    from synthnb.provenance.export import export
+    from synthnb.provenance.reproduce import reproduce
+    from synthnb.provenance.verify import verify
     from synthnb.run import Run
 
 

@@ -6,7 +6,7 @@ import importlib
 import shlex
 
 from IPython.core.magic import Magics, line_cell_magic, magics_class
-from traitlets import Bool, Float, Int, Unicode
+from traitlets import Bool, Enum, Float, Int, Unicode
 
 from synthnb.errors import SynthnbError
 
@@ -15,6 +15,10 @@ __all__ = ["SynthMagics"]
 #: subcommand -> module with ``execute(magics, rest)`` and a ``command`` whose __doc__ is its help
 _SUBCOMMANDS = {
     "fit": "synthnb.magics._fit",
+    "report": "synthnb.magics._report",
+    "datasheet": "synthnb.magics._datasheet",
+    "export": "synthnb.magics._export",
+    "verify": "synthnb.magics._verify",
 }
 
 
@@ -31,6 +35,9 @@ class SynthMagics(Magics):
                  "(None: SDV's default of 300).").tag(config=True)
     progress = Bool(True, help="Show live progress while fitting.").tag(config=True)
     suffix = Unicode("_syn", help="Suffix of the default name bound to the synthetic table.").tag(config=True)
+    report_mode = Enum(["auto", "live", "static"], "auto", help="How %synth report shows an evaluation: 'live' "
+                       "(widget filled in the background), 'static' (computed now, plain HTML; deterministic), "
+                       "'auto' (live when JupyterLab started the kernel, else static).").tag(config=True)
 
     def __init__(self, shell=None, **kwargs):
         super().__init__(shell=shell, **kwargs)
@@ -66,6 +73,14 @@ class SynthMagics(Magics):
         from synthnb.magics._display import run_summary_bundle
 
         display(run_summary_bundle(run, name), raw=True)
+        from synthnb.notebook.fit_cells import append_fit_cells
+
+        # before the report, so that its evaluation can update the datasheet (synthnb.notebook.update_datasheet)
+        append_fit_cells(self, name, run, args.df)
+        if not getattr(args, "no_report", False):
+            from synthnb.magics._report import show_report
+
+            show_report(self, name, run)
 
 
 def _build_help() -> str:

@@ -1,0 +1,90 @@
+"""The dashboard widget: headline cards, a tab per section, the profile behind a button.
+
+The ESM/CSS live in ``widgets/dashboard/`` in a checkout and in ``synthnb/_static/dashboard/`` in a wheel.
+Every display also carries a static HTML rendering of what is computed, so a notebook saved and opened
+without a kernel shows the figures and findings instead of "Loading widget…".
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import anywidget
+import traitlets
+
+__all__ = ["Dashboard", "asset_dir"]
+
+
+def asset_dir() -> Path:
+    """Where dashboard.js/.css are: the installed wheel's copy, else the repository's widgets/ folder."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_static" / "dashboard", here.parent / "widgets" / "dashboard"):
+        if (candidate / "dashboard.js").is_file():
+            return candidate
+    raise FileNotFoundError("synthnb's dashboard front end (dashboard.js) is missing; reinstall synthnb.")
+
+
+class Dashboard(anywidget.AnyWidget):
+    """Shows one :class:`synthnb.evaluate.Evaluation`; call :meth:`refresh` after sections finish."""
+
+    _esm = asset_dir() / "dashboard.js"
+    _css = asset_dir() / "dashboard.css"
+
+    #: {"title", "cards": [...], "sections": [{"name", "title", "status", "section"}], "findings": [...]}
+    state = traitlets.Dict().tag(sync=True)
+    #: "idle" | "building" | "ready" | "error: ..."
+    profile_status = traitlets.Unicode("idle").tag(sync=True)
+    profile_html = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, evaluation, **kwargs):
+        super().__init__(**kwargs)
+        self._ev = evaluation
+        self._failed: dict[str, str] = {}
+        self.on_msg(self._on_message)
+        self.refresh()
+
+    @property
+    def evaluation(self):
+        return self._ev
+
+    def refresh(self, running: str | None = None) -> None:
+        """Push what is computed so far to the front end (*running* names the section in progress)."""
+        from synthnb.evaluate.render import _clean, cards
+
+        ev = self._ev
+        sections = []
+        for name in ev.section_names:
+            sec = ev.computed(name)
+            status = "done" if sec is not None and sec.ok else "error" if sec is not None else (
+                "running" if name == running else "pending")
+            sections.append({"name": name, "title": name.capitalize(), "status": status,
+                             "section": None if sec is None else sec.to_dict()})
+        findings = [f for name in ev.section_names if ev.computed(name) is not None
+                    for f in ev.computed(name).findings]
+        self.state = _clean({"title": f"synthnb evaluation{f' of {ev.run_name}' if ev.run_name else ''}",
+                             "cards": cards(ev, computed_only=True), "sections": sections, "findings": findings})
+
+    def static_html(self) -> str:
+        from synthnb.evaluate.render import summary_html
+
+        return summary_html(self._ev, computed_only=True)
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data["text/html"] = self.static_html()
+        return bundle
+
+    def _on_message(self, widget, content, buffers) -> None:
+        if isinstance(content, dict) and content.get("type") == "profile" and self.profile_status in ("idle",):
+            self.profile_status = "building"
+            threading.Thread(target=self._build_profile, name="synthnb-profile", daemon=True).start()
+
+    def _build_profile(self) -> None:
+        sec, page = self._ev.profile()
+        if sec.error:
+            self.profile_status = f"error: {sec.error}"
+        else:
+            self.profile_html = page
+            self.profile_status = "ready"

@@ -1,0 +1,133 @@
+"""What every section needs: the frames, the roles of the columns, and their sdmetrics types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from synthnb.errors import SynthnbError
+
+__all__ = ["DEMOGRAPHIC_HINTS", "EvalContext", "make_context", "sdtypes_of"]
+
+#: column-name fragments that usually mark what an attacker knows about a person (quasi-identifiers)
+DEMOGRAPHIC_HINTS = ("age", "sex", "gender", "race", "ethnic", "marital", "country", "zip", "postcode", "birth")
+
+
+@dataclass(frozen=True, eq=False)
+class EvalContext:
+    """The frames and column roles of one evaluation.
+
+    ``real`` is every real row; ``train`` the rows the generator saw; ``holdout`` the real rows it never
+    saw (None when there are none, and then ``optimistic`` is True: tests reuse fitted rows).
+    """
+
+    real: Any
+    train: Any
+    holdout: Any
+    synthetic: Any
+    sensitive: tuple[str, ...]
+    target: str | None
+    quasi_identifiers: tuple[str, ...]
+    secret: str | None
+    sdtypes: dict[str, str]
+    seed: int = 0
+    #: results shared between sections (the trained models), filled once
+    memo: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def optimistic(self) -> bool:
+        return self.holdout is None
+
+    @property
+    def test(self):
+        """Real rows a model is tested on: the holdout, or (optimistically) the fitted rows."""
+        return self.train if self.holdout is None else self.holdout
+
+    def metadata(self) -> dict[str, Any]:
+        """The single-table metadata dict sdmetrics reads."""
+        return {"columns": {col: {"sdtype": t} for col, t in self.sdtypes.items()}}
+
+
+def sdtypes_of(frame) -> dict[str, str]:
+    """sdmetrics types from dtypes: numbers are numerical, datetimes datetime, bools boolean, the rest categorical."""
+    out = {}
+    for col, dtype in frame.dtypes.items():
+        kind = dtype.kind
+        if kind == "b":
+            out[str(col)] = "boolean"
+        elif kind in "iuf":
+            out[str(col)] = "numerical"
+        elif kind == "M":
+            out[str(col)] = "datetime"
+        else:
+            out[str(col)] = "categorical"
+    return out
+
+
+def _columns(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    from synthnb.spec import split_columns
+
+    return split_columns(value)
+
+
+def _check(col: str, frame, role: str, which: str) -> None:
+    if col not in frame.columns:
+        import difflib
+
+        close = difflib.get_close_matches(col, [str(c) for c in frame.columns], n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else f" The columns are: {', '.join(map(str, frame.columns))}."
+        raise SynthnbError(f"{role} column {col!r} is not in the {which} table.{hint}")
+
+
+def make_context(real, synthetic, *, train=None, holdout=None, sensitive=None, target=None,
+                 quasi_identifiers=None, secret=None, seed: int = 0) -> EvalContext:
+    """Validate the inputs of :func:`synthnb.evaluate` and bundle them; raises SynthnbError on bad input."""
+    from synthnb._frames import check_frame
+
+    check_frame(real, "the real table")
+    check_frame(synthetic, "the synthetic table")
+    missing = [str(c) for c in real.columns if c not in synthetic.columns]
+    extra = [str(c) for c in synthetic.columns if c not in real.columns]
+    if missing or extra:
+        raise SynthnbError(
+            f"the synthetic table's columns differ from the real one (missing {missing}, extra {extra}); "
+            "evaluate a synthetic table made from this real table."
+        )
+    synthetic = synthetic[list(real.columns)]
+    sens = _columns(sensitive)
+    for col in sens:
+        _check(col, real, "sensitive", "real")
+    if target is not None:
+        target = str(target)
+        _check(target, real, "target", "real")
+        if target in sens:
+            raise SynthnbError(
+                f"column {target!r} is both the target and a sensitive column; pick different columns."
+            )
+        if real[target].nunique(dropna=True) < 2:
+            raise SynthnbError(
+                f"target column {target!r} has a single value in the real table; a model needs at least two."
+            )
+    secret = target if secret is None else str(secret)
+    if secret is not None:
+        _check(secret, real, "secret", "real")
+    if quasi_identifiers is None:
+        qis = [c for c in real.columns if c != secret
+               and (c in sens or any(h in str(c).lower() for h in DEMOGRAPHIC_HINTS))]
+    else:
+        qis = list(_columns(quasi_identifiers))
+        for col in qis:
+            _check(col, real, "quasi-identifier", "real")
+        if secret in qis:
+            raise SynthnbError(
+                f"column {secret!r} is the secret an attacker tries to infer, so it cannot also be a "
+                "quasi-identifier the attacker knows; remove it from quasi_identifiers."
+            )
+    train = real if train is None else train
+    if holdout is not None and len(holdout) == 0:
+        holdout = None
+    return EvalContext(
+        real=real, train=train, holdout=holdout, synthetic=synthetic, sensitive=sens, target=target,
+        quasi_identifiers=tuple(qis), secret=secret, sdtypes=sdtypes_of(real), seed=int(seed),
+    )

@@ -1,0 +1,183 @@
+"""Exact distance to closest record (DCR) on a mixed-type encoding.
+
+The distance between two rows is the mean over columns of a per-column distance in [0, 1], the same
+definition sdmetrics' DCR metrics use:
+
+- numerical and datetime columns: ``min(|x - y| / range, 1)`` with ``range`` the reference column's
+  max − min (when the range is 0: 0 if equal, else 1);
+- categorical and boolean columns: 0 if equal, else 1;
+- missing values: 0 when both are missing, 1 when only one is.
+
+Every query row is compared with every reference row (no sampling, no approximation), in a compiled
+loop that stops adding a pair's terms once they exceed the best distance found so far, so the answer is
+the exact minimum. Each row's sum is taken in a fixed column order, so results do not depend on thread
+count. Cost: O(queries × references × columns); full Adult (32,561 × 26,049) takes seconds.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Encoded", "dcr", "encode", "pair_distance"]
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Query and reference rows encoded for :func:`dcr` (codes for categories, floats for numbers)."""
+
+    query_cat: Any
+    ref_cat: Any
+    query_num: Any
+    ref_num: Any
+    ranges: Any
+    n_columns: int
+
+
+def _numeric(series):
+    import numpy as np
+    import pandas as pd
+
+    if series.dtype.kind == "M":
+        values = series.astype("int64").to_numpy(dtype=float) / 1e9
+        values[series.isna().to_numpy()] = np.nan
+        return values
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+
+
+def _entropy(series) -> float:
+    import numpy as np
+
+    p = series.value_counts(normalize=True, dropna=False).to_numpy(dtype=float)
+    return float(-(p * np.log(p)).sum())
+
+
+def encode(query, reference, sdtypes: dict[str, str]) -> Encoded:
+    """Encode *query* and *reference* (same columns) for the distance defined in the module docstring."""
+    import numpy as np
+    import pandas as pd
+
+    cat_cols = [c for c, t in sdtypes.items() if t in ("categorical", "boolean")]
+    # columns where two rows most often differ go first, so the search gives up on far rows sooner
+    cat_cols.sort(key=lambda c: -_entropy(reference[c]))
+    num_cols = [c for c, t in sdtypes.items() if t in ("numerical", "datetime")]
+    n_q, n_r = len(query), len(reference)
+    q_cat = np.empty((n_q, len(cat_cols)), dtype=np.int64)
+    r_cat = np.empty((n_r, len(cat_cols)), dtype=np.int64)
+    for k, col in enumerate(cat_cols):
+        # one code space for both tables; every missing value gets the same code (-1), so missing == missing
+        both = pd.concat([reference[col], query[col]], ignore_index=True).astype("object")
+        codes, _ = pd.factorize(both, use_na_sentinel=True)
+        r_cat[:, k], q_cat[:, k] = codes[:n_r], codes[n_r:]
+    q_num = np.empty((n_q, len(num_cols)), dtype=np.float64)
+    r_num = np.empty((n_r, len(num_cols)), dtype=np.float64)
+    ranges = np.zeros(len(num_cols), dtype=np.float64)
+    for k, col in enumerate(num_cols):
+        r_num[:, k] = _numeric(reference[col])
+        q_num[:, k] = _numeric(query[col])
+        finite = r_num[:, k][~np.isnan(r_num[:, k])]
+        ranges[k] = float(finite.max() - finite.min()) if len(finite) else 0.0
+    return Encoded(np.ascontiguousarray(q_cat), np.ascontiguousarray(r_cat), np.ascontiguousarray(q_num),
+                   np.ascontiguousarray(r_num), ranges, len(cat_cols) + len(num_cols))
+
+
+def pair_distance(q_cat, q_num, r_cat, r_num, ranges, n_columns: int) -> float:
+    """The distance between one encoded query row and one encoded reference row (plain Python; for checks)."""
+    import math
+
+    d = 0.0
+    for a, b in zip(q_cat, r_cat, strict=True):
+        if a != b:
+            d += 1.0
+    for x, y, rng in zip(q_num, r_num, ranges, strict=True):
+        if math.isnan(x) or math.isnan(y):
+            d += 1.0 if math.isnan(x) != math.isnan(y) else 0.0
+        elif rng == 0:
+            d += 1.0 if x != y else 0.0
+        else:
+            t = abs(x - y) / rng
+            d += t if t < 1.0 else 1.0
+    return d / n_columns
+
+
+_KERNEL = None
+_WARM_ROWS = 512
+
+
+def _kernel():
+    global _KERNEL
+    if _KERNEL is None:
+        import math
+
+        from numba import njit, prange
+
+        @njit(parallel=True, cache=True, nogil=True)
+        def nearest(q_cat, r_cat, q_num, r_num, ranges, out_dist, out_index):  # pragma: no cover - compiled
+            n_q, n_r = q_cat.shape[0], r_cat.shape[0]
+            n_c, n_n = q_cat.shape[1], q_num.shape[1]
+            for i in prange(n_q):
+                best = out_dist[i]
+                best_j = out_index[i]
+                for j in range(n_r):
+                    d = 0.0
+                    for c in range(n_c):
+                        if q_cat[i, c] != r_cat[j, c]:
+                            d += 1.0
+                            if d >= best:
+                                break
+                    if d >= best:
+                        continue
+                    for c in range(n_n):
+                        x = q_num[i, c]
+                        y = r_num[j, c]
+                        if math.isnan(x) or math.isnan(y):
+                            if math.isnan(x) != math.isnan(y):
+                                d += 1.0
+                        elif ranges[c] == 0.0:
+                            if x != y:
+                                d += 1.0
+                        else:
+                            t = abs(x - y) / ranges[c]
+                            d += t if t < 1.0 else 1.0
+                        if d >= best:
+                            break
+                    if d < best:
+                        best = d
+                        best_j = j
+                out_dist[i] = best
+                out_index[i] = best_j
+
+        _KERNEL = nearest
+    return _KERNEL
+
+
+def dcr(query, reference, sdtypes: dict[str, str]):
+    """Distance of each *query* row to its closest *reference* row, and that row's position.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Distances in [0, 1] (float64, one per query row) and positions in *reference* of the closest row
+        (on ties, one of the closest: fixed for given inputs).
+    """
+    import numpy as np
+
+    enc = encode(query, reference, sdtypes)
+    n_q = enc.query_cat.shape[0]
+    dist = np.empty(n_q, dtype=np.float64)
+    index = np.empty(n_q, dtype=np.int64)
+    if enc.ref_cat.shape[0] == 0:
+        dist[:], index[:] = np.nan, -1
+        return dist, index
+    kernel = _kernel()
+    # A first pass against an evenly spaced sample of reference rows gives each query a tight upper bound,
+    # so the full pass abandons most pairs after a column or two. The full pass still visits every pair.
+    step = max(1, enc.ref_cat.shape[0] // _WARM_ROWS)
+    dist[:], index[:] = np.inf, -1
+    kernel(enc.query_cat, enc.ref_cat[::step].copy(), enc.query_num, enc.ref_num[::step].copy(), enc.ranges,
+           dist, index)
+    index[:] = index * step
+    # rows exactly as close as the warm start keep the sampled row; the full pass only takes strictly closer
+    # ones, so ties resolve to the sampled row: deterministic, and the distance is the exact minimum either way
+    kernel(enc.query_cat, enc.ref_cat, enc.query_num, enc.ref_num, enc.ranges, dist, index)
+    return dist / enc.n_columns, index

@@ -1,0 +1,335 @@
+"""The Evaluation record and :func:`evaluate`: sections computed once, cached, failures kept apart."""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from synthnb.evaluate._section import Section
+
+__all__ = ["SECTIONS", "Evaluation", "evaluate"]
+
+
+def _fidelity(ctx):
+    from synthnb.evaluate.fidelity import fidelity
+
+    return fidelity(ctx)
+
+
+def _diagnostic(ctx):
+    from synthnb.evaluate.fidelity import diagnostic
+
+    return diagnostic(ctx)
+
+
+def _utility(ctx):
+    from synthnb.evaluate.utility import utility
+
+    return utility(ctx)
+
+
+def _privacy(ctx):
+    from synthnb.evaluate.privacy import privacy
+
+    return privacy(ctx)
+
+
+def _fairness(ctx):
+    from synthnb.evaluate.fairness import fairness
+
+    return fairness(ctx)
+
+
+#: section name -> (title, function of the context); the order is the order of the dashboard tabs
+SECTIONS: dict[str, tuple[str, Callable[[Any], Section]]] = {
+    "fidelity": ("Fidelity", _fidelity),
+    "diagnostic": ("Diagnostic", _diagnostic),
+    "utility": ("Utility", _utility),
+    "privacy": ("Privacy", _privacy),
+    "fairness": ("Fairness", _fairness),
+}
+#: the four headline cards: section -> what its card is called
+CARDS = {"fidelity": "Fidelity", "utility": "Utility", "privacy": "Privacy", "fairness": "Fairness"}
+
+
+class Evaluation:
+    """How faithful, useful, private and fair a synthetic table is; made by :func:`synthnb.evaluate`.
+
+    Sections are computed on first access (``ev["privacy"]`` or ``ev.section("privacy")``) and cached;
+    a section that fails becomes a :class:`Section` with ``error`` set and the others are unaffected.
+    Thread-safe: the live dashboard computes sections in a background thread.
+    """
+
+    def __init__(self, ctx, *, sections: Iterable[str], fingerprint: str, run_name: str | None = None,
+                 spec: dict | None = None):
+        self._ctx = ctx
+        self._names = [s for s in SECTIONS if s in set(sections)]
+        self._done: dict[str, Section] = {}
+        self._lock = threading.RLock()
+        self._locks = {name: threading.Lock() for name in SECTIONS}
+        self._profile: tuple[Section, str] | None = None
+        self.fingerprint = fingerprint
+        self.run_name = run_name
+        self.spec = spec
+
+    # --- computing -------------------------------------------------------------------------------------
+    @property
+    def context(self):
+        """The frames and column roles (sensitive, target, quasi-identifiers, secret) used."""
+        return self._ctx
+
+    @property
+    def section_names(self) -> list[str]:
+        return list(self._names)
+
+    def section(self, name: str) -> Section:
+        """The section *name*, computed now if needed."""
+        from synthnb.errors import SynthnbError
+
+        if name == "profile":
+            return self.profile()[0]
+        if name not in self._names:
+            raise SynthnbError(f"no section {name!r} in this evaluation; it has: {', '.join(self._names)}.")
+        with self._locks[name]:
+            if name not in self._done:
+                self._done[name] = _compute(name, self._ctx)
+        return self._done[name]
+
+    __getitem__ = section
+
+    def computed(self, name: str) -> Section | None:
+        """The section if it is already computed, else None (never computes)."""
+        return self._done.get(name)
+
+    def compute_all(self, callback: Callable[[Section], None] | None = None) -> Evaluation:
+        """Compute every section in order, calling *callback* with each as it finishes."""
+        for name in self._names:
+            sec = self.section(name)
+            if callback is not None:
+                callback(sec)
+        return self
+
+    @property
+    def sections(self) -> dict[str, Section]:
+        """Every section, computed."""
+        return {name: self.section(name) for name in self._names}
+
+    def profile(self, minimal: bool = True) -> tuple[Section, str]:
+        """Build (once) the ydata-profiling comparison; returns its section record and HTML."""
+        with self._lock:
+            if self._profile is None:
+                from synthnb.evaluate.profile import profile
+
+                t0 = time.perf_counter()
+                try:
+                    sec, html = profile(self._ctx, self.fingerprint, minimal)
+                    sec = _timed(sec, time.perf_counter() - t0)
+                except Exception as exc:
+                    sec, html = _failed("profile", "Profile", exc, time.perf_counter() - t0), ""
+                self._profile = (sec, html)
+            return self._profile
+
+    # --- summaries -------------------------------------------------------------------------------------
+    @property
+    def scores(self) -> dict[str, float]:
+        """Every headline number, flat, with names that say what they are."""
+        out: dict[str, float] = {}
+        for sec in self.sections.values():
+            out.update({k: v for k, v in sec.scores.items() if v is not None})
+        return out
+
+    @property
+    def findings(self) -> list[str]:
+        """Plain-language conclusions of every section (failures included)."""
+        out = []
+        if self._ctx.optimistic:
+            out.append("No real rows were held out from fitting: utility and privacy figures are optimistic.")
+        for sec in self.sections.values():
+            if sec.error:
+                out.append(f"{sec.title} could not be computed: {sec.error}")
+            out.extend(sec.findings)
+        return out
+
+    @property
+    def timings(self) -> dict[str, float]:
+        """Seconds per computed section."""
+        t = {name: sec.seconds for name, sec in self._done.items()}
+        if self._profile is not None:
+            t["profile"] = self._profile[0].seconds
+        return t
+
+    def to_dict(self) -> dict[str, Any]:
+        from synthnb._version import __version__
+
+        ctx = self._ctx
+        return {
+            "synthnb": __version__,
+            "run": self.run_name,
+            "spec": self.spec,
+            "source_sha256": self.fingerprint,
+            "rows": {"real": len(ctx.real), "fitted": len(ctx.train),
+                     "holdout": 0 if ctx.holdout is None else len(ctx.holdout), "synthetic": len(ctx.synthetic)},
+            "sensitive": list(ctx.sensitive),
+            "target": ctx.target,
+            "quasi_identifiers": list(ctx.quasi_identifiers),
+            "secret": ctx.secret,
+            "scores": self.scores,
+            "findings": self.findings,
+            "sections": {name: sec.to_dict() for name, sec in self.sections.items()},
+        }
+
+    def to_json(self, path=None, indent: int | None = 1) -> str:
+        """The whole evaluation as JSON (written to *path* too when given)."""
+        from synthnb.evaluate.render import to_json
+
+        return _maybe_write(to_json(self, indent=indent), path)
+
+    def to_markdown(self, path=None) -> str:
+        """Headline scores, findings and per-section tables as Markdown."""
+        from synthnb.evaluate.render import to_markdown
+
+        return _maybe_write(to_markdown(self), path)
+
+    def to_html(self, path=None, include_profile: bool = False) -> str:
+        """A standalone HTML report with every section and its plots (SVG)."""
+        from synthnb.evaluate.render import to_html
+
+        return _maybe_write(to_html(self, include_profile=include_profile), path)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from synthnb.evaluate.render import summary_html, to_markdown
+
+        return {"text/html": summary_html(self), "text/markdown": to_markdown(self, tables=False),
+                "text/plain": repr(self)}
+
+    def __repr__(self) -> str:
+        done = ", ".join(f"{n}={'…' if n not in self._done else _fmt(self._done[n].score)}" for n in self._names)
+        return f"<synthnb.Evaluation {done}>"
+
+
+def _fmt(score) -> str:
+    return "error" if score is None else f"{score:.3f}"
+
+
+def _maybe_write(text: str, path) -> str:
+    if path is not None:
+        from pathlib import Path
+
+        Path(path).write_text(text, encoding="utf-8")
+    return text
+
+
+def _timed(sec: Section, seconds: float) -> Section:
+    from dataclasses import replace
+
+    return replace(sec, seconds=round(seconds, 3))
+
+
+def _failed(name: str, title: str, exc: BaseException, seconds: float) -> Section:
+    from synthnb.errors import SynthnbError
+
+    if isinstance(exc, SynthnbError):
+        message = str(exc)
+    else:
+        last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+        where = f" (in {last[0].name})" if last else ""
+        message = f"{type(exc).__name__}: {exc}{where}"
+    return Section(name=name, title=title, error=message, seconds=round(seconds, 3))
+
+
+def _compute(name: str, ctx) -> Section:
+    title, func = SECTIONS[name]
+    t0 = time.perf_counter()
+    try:
+        sec = func(ctx)
+    except Exception as exc:  # one failing section must not hide the others
+        return _failed(name, title, exc, time.perf_counter() - t0)
+    return _timed(sec, time.perf_counter() - t0)
+
+
+def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_identifiers=None,
+             secret=None, holdout=None, sections: Iterable[str] | None = None, lazy: bool = False,
+             seed: int | None = None, name: str | None = None) -> Evaluation:
+    """Evaluate a synthetic table against the real one: fidelity, utility, privacy and fairness.
+
+    Parameters
+    ----------
+    real : pandas.DataFrame or Run
+        The real table, or a :class:`synthnb.Run` (then its real, synthetic and held-out rows and its
+        sensitive/target columns are used unless given here).
+    synthetic_or_run : pandas.DataFrame or Run, optional
+        The synthetic table, or a Run.
+    sensitive : str or list of str, optional
+        Columns that define groups for fairness (also known to the attacker in the privacy section).
+    target : str, optional
+        The column a downstream model predicts (utility, fairness; default secret of the privacy attack).
+    quasi_identifiers : list of str, optional
+        Columns an attacker knows about a real person. Default: the sensitive columns plus columns whose
+        names look demographic (age, sex, race, marital status, country, ...).
+    secret : str, optional
+        The column the attacker tries to infer (default: the target).
+    holdout : pandas.DataFrame, optional
+        Real rows the generator never saw, when *real* is a table (for a Run they are known).
+    sections : list of str, optional
+        Subset of ``fidelity, diagnostic, utility, privacy, fairness`` (default: all that the inputs allow).
+    lazy : bool
+        Return at once and compute sections when first asked for (the live dashboard does this).
+    seed : int, optional
+        Seed of the models and baselines (default: the run's seed, else 0).
+    name : str, optional
+        A label for reports (the variable name of the synthetic table).
+
+    Returns
+    -------
+    Evaluation
+    """
+    from synthnb.errors import SynthnbError
+    from synthnb.evaluate._context import make_context
+    from synthnb.fingerprint import source_fingerprint
+    from synthnb.run import Run
+
+    run = real if isinstance(real, Run) else synthetic_or_run if isinstance(synthetic_or_run, Run) else None
+    if run is not None:
+        if isinstance(real, Run) and synthetic_or_run is not None and not isinstance(synthetic_or_run, Run):
+            raise SynthnbError("pass evaluate(run) or evaluate(real_df, run), not evaluate(run, df).")
+        if holdout is not None:
+            raise SynthnbError("a Run already knows its held-out rows; drop holdout=... when passing a Run.")
+        real_df, synthetic = run.real, run.synthetic
+        train = run.train
+        held = run.holdout if run.n_holdout else None
+        sensitive = run.spec.sensitive if sensitive is None else sensitive
+        target = run.spec.target if target is None else target
+        seed = run.spec.seed if seed is None else seed
+        fingerprint = run.source["sha256"]
+        spec = run.spec.to_dict()
+    else:
+        if synthetic_or_run is None:
+            raise SynthnbError("evaluate needs the synthetic table: evaluate(real_df, synthetic_df, ...) or "
+                               "evaluate(run).")
+        real_df, synthetic, train, held, spec = real, synthetic_or_run, None, holdout, None
+        fingerprint = None
+    ctx = make_context(real_df, synthetic, train=train, holdout=held, sensitive=sensitive, target=target,
+                       quasi_identifiers=quasi_identifiers, secret=secret, seed=0 if seed is None else seed)
+    if fingerprint is None:
+        fingerprint = source_fingerprint(ctx.real)["sha256"]
+    wanted = list(SECTIONS) if sections is None else [str(s) for s in sections]
+    unknown = [s for s in wanted if s not in SECTIONS]
+    if unknown:
+        raise SynthnbError(f"unknown section(s) {unknown}; choose from {', '.join(SECTIONS)}.")
+    if sections is None:
+        if ctx.target is None:
+            wanted = [s for s in wanted if s not in ("utility", "fairness")]
+        elif not ctx.sensitive:
+            wanted = [s for s in wanted if s != "fairness"]
+    else:
+        if ctx.target is None and ("utility" in wanted or "fairness" in wanted):
+            raise SynthnbError("utility and fairness need a target column; pass target='COLUMN'.")
+        if not ctx.sensitive and "fairness" in wanted:
+            raise SynthnbError("fairness needs sensitive columns; pass sensitive=['sex', ...].")
+    ev = Evaluation(ctx, sections=wanted, fingerprint=fingerprint, run_name=name, spec=spec)
+    if not lazy:
+        ev.compute_all()
+    return ev

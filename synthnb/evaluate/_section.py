@@ -1,0 +1,96 @@
+"""The plain-data records of an evaluation: one :class:`Section` per aspect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Section"]
+
+
+@dataclass(frozen=True, eq=False)
+class Section:
+    """One computed part of an evaluation (fidelity, utility, privacy, ...).
+
+    Attributes
+    ----------
+    name : str
+        Key of the section (``"fidelity"``).
+    title : str
+        Human title.
+    score : float or None
+        The headline figure, in [0, 1] where 1 is best, or None when the section failed.
+    headline : str
+        One sentence saying what the score means.
+    scores : dict
+        Flat named numbers; they become ``Evaluation.scores`` prefixed by nothing (names are unique).
+    tables : dict
+        Name -> pandas.DataFrame with the details behind the scores.
+    figures : list of dict
+        Figure specs (``{"kind": "bars" | "histogram" | "heatmap", ...}``) that the widget draws in JS and
+        the HTML report draws as SVG.
+    findings : list of str
+        Plain-language conclusions.
+    thresholds : str
+        How the headline score is judged, in words (shown next to its colour).
+    seconds : float
+        Time taken to compute the section.
+    library : dict
+        Library name -> version that computed the numbers.
+    error : str or None
+        Why the section failed; the other sections are unaffected.
+    """
+
+    name: str
+    title: str
+    score: float | None = None
+    headline: str = ""
+    scores: dict[str, float] = field(default_factory=dict)
+    tables: dict[str, Any] = field(default_factory=dict)
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+    thresholds: str = ""
+    seconds: float = 0.0
+    library: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (tables as lists of records)."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "score": self.score,
+            "headline": self.headline,
+            "scores": dict(self.scores),
+            "tables": {k: _records(v) for k, v in self.tables.items()},
+            "figures": list(self.figures),
+            "findings": list(self.findings),
+            "thresholds": self.thresholds,
+            "seconds": self.seconds,
+            "library": dict(self.library),
+            "error": self.error,
+        }
+
+
+def _records(frame) -> list[dict[str, Any]]:
+    import json
+
+    # pandas' JSON writer turns NaN into null and NumPy scalars into plain numbers
+    return json.loads(frame.to_json(orient="records", double_precision=15))
+
+
+def versions(*dists: str) -> dict[str, str]:
+    """Installed versions of *dists* (missing ones are left out)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for dist in dists:
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            continue
+    return out

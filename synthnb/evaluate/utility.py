@@ -1,0 +1,81 @@
+"""Utility: train on synthetic, test on real (TSTR), next to train on real, test on real (TRTR)."""
+
+from __future__ import annotations
+
+from synthnb.evaluate._section import Section, versions
+
+__all__ = ["metrics_of", "utility"]
+
+UTILITY_THRESHOLDS = (
+    "Utility = the synthetic-trained model's score ÷ the real-trained model's score on the same real test rows "
+    "(ROC AUC for a two-class target, accuracy for more classes, R² for a number; capped at 1). ≥ 0.95 good: "
+    "models trained on the synthetic table are nearly as good; 0.85–0.95 fair; < 0.85 poor."
+)
+
+
+def metrics_of(models, which: str) -> dict[str, float]:
+    """The test metrics of the ``"synthetic"``- or ``"real"``-trained model."""
+    import numpy as np
+    from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error, r2_score, roc_auc_score
+
+    pred = models.pred_synthetic if which == "synthetic" else models.pred_real
+    proba = models.proba_synthetic if which == "synthetic" else models.proba_real
+    y = models.y_test
+    if models.task == "regression":
+        return {"r2": float(r2_score(y, pred)), "mae": float(mean_absolute_error(y, pred))}
+    out = {"accuracy": float(accuracy_score(y, pred))}
+    if models.task == "binary":
+        out["f1"] = float(f1_score(y, pred, pos_label=models.positive, zero_division=0))
+        out["roc_auc"] = float(roc_auc_score(np.asarray(y == models.positive, dtype=int), proba))
+    else:
+        out["f1_macro"] = float(f1_score(y, pred, average="macro", zero_division=0))
+    return out
+
+
+def utility(ctx) -> Section:
+    """Compare the two models of :mod:`synthnb.evaluate._models` on real test rows."""
+    import pandas as pd
+
+    from synthnb.evaluate._models import fitted_models
+
+    models = fitted_models(ctx)
+    syn, real = metrics_of(models, "synthetic"), metrics_of(models, "real")
+    key = {"binary": "roc_auc", "multiclass": "accuracy", "regression": "r2"}[models.task]
+    score = min(max(syn[key], 0.0) / real[key], 1.0) if real[key] > 0 else float("nan")
+    scores = {f"utility_{m}_synthetic_trained": v for m, v in syn.items()}
+    scores.update({f"utility_{m}_real_trained": v for m, v in real.items()})
+    scores[f"utility_{key}_ratio"] = score
+    scores["utility_score"] = score
+    table = pd.DataFrame({"metric": list(syn), "trained on synthetic": list(syn.values()),
+                          "trained on real": [real[m] for m in syn]})
+    test_rows = f"{len(models.y_test):,} real rows"
+    findings = [
+        f"A model trained on the synthetic table reaches {key.replace('_', ' ')} {syn[key]:.3f} on {test_rows}, "
+        f"against {real[key]:.3f} for the same model trained on real rows."
+    ]
+    others = [m for m in syn if m != key]
+    if others:
+        listed = "; ".join(f"{m.replace('_', ' ')} {syn[m]:.3f} vs {real[m]:.3f}" for m in others)
+        label = f" (F1 for {models.positive!r})" if models.task == "binary" else ""
+        findings.append(f"Other test metrics, synthetic-trained vs real-trained{label}: {listed}.")
+    if ctx.optimistic:
+        findings.append(
+            "No real rows were held out: the test rows were also used to fit the generator, so these figures "
+            "are optimistic. Fit with holdout=0.2 for an honest test."
+        )
+    else:
+        findings.append(f"Tested on {test_rows} held out from fitting (never seen by the generator).")
+    return Section(
+        name="utility",
+        title="Utility",
+        score=score,
+        headline=f"Synthetic-trained {key} {syn[key]:.3f} vs real-trained {real[key]:.3f} (ratio {score:.2f}).",
+        scores=scores,
+        tables={"metrics": table},
+        figures=[{"kind": "bars", "title": "Model trained on synthetic vs on real rows, tested on real rows",
+                  "categories": list(syn), "series": {"trained on synthetic": [round(v, 6) for v in syn.values()],
+                                                      "trained on real": [round(real[m], 6) for m in syn]}}],
+        findings=findings,
+        thresholds=UTILITY_THRESHOLDS,
+        library=versions("scikit-learn"),
+    )

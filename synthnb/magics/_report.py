@@ -1,0 +1,97 @@
+"""``%synth report NAME``: evaluate a bound synthetic table and show the dashboard (or its static twin)."""
+
+from __future__ import annotations
+
+import os
+
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+from synthnb.errors import SynthnbError
+from synthnb.spec import check_identifier
+
+__all__ = ["parse_report", "report_command", "resolve_mode", "show_report"]
+
+
+@magic_arguments(name="synth report")
+@argument("name", help="the synthetic table bound by %synth fit (e.g. adult_syn)")
+@argument("--sensitive", default=None, help="comma-separated sensitive columns (default: the fit's)")
+@argument("--target", default=None, help="the column a model predicts (default: the fit's)")
+@argument("--known", default=None,
+          help="comma-separated columns an attacker knows (default: sensitive and demographic columns)")
+@argument("--sections", default=None, help="comma-separated subset of fidelity,diagnostic,utility,privacy,fairness")
+@argument("--mode", default=None, choices=["auto", "live", "static"],
+          help="live widget or static output (default: %%config SynthMagics.report_mode)")
+@argument("--as", dest="bind", default=None, help="also bind the Evaluation to this variable")
+@argument("--html", default=None, help="write the standalone HTML report to this path")
+@argument("--json", default=None, help="write the evaluation as JSON to this path")
+@argument("--md", default=None, help="write the evaluation as Markdown to this path")
+def report_command(line):
+    """Evaluate a synthetic table (fidelity, utility, privacy, fairness) and show the dashboard.
+
+    Example: %synth report adult_syn --sensitive sex,race --target income --html report.html
+    """
+
+
+command = report_command
+
+
+def parse_report(line: str):
+    """Parse the text after ``%synth report``; argparse problems become a SynthnbError."""
+    try:
+        args = parse_argstring(report_command, line)
+    except Exception as exc:
+        raise SynthnbError(f"{exc}. Usage: %synth report NAME [--sensitive A,B] [--target T] [--mode static]") from None
+    check_identifier(args.name, "the synthetic table's name")
+    if args.bind is not None:
+        check_identifier(args.bind, "--as")
+    return args
+
+
+def resolve_mode(mode: str) -> str:
+    """'auto' means live when a Jupyter server started the kernel (it sets JPY_SESSION_NAME), else static."""
+    if mode == "auto":
+        return "live" if os.environ.get("JPY_SESSION_NAME") else "static"
+    return mode
+
+
+def _evaluation(magics, name: str, run, sensitive=None, target=None, known=None, sections=None):
+    """The run's Evaluation for these options, made once and reused by later reports."""
+    from synthnb.evaluate import evaluate
+
+    cache = magics.__dict__.setdefault("evaluations", {})
+    key = (name, id(run), sensitive, target, known, sections)
+    ev = cache.get(key)
+    if ev is None or cache.get((name, "run")) is not run:
+        ev = evaluate(run, sensitive=sensitive, target=target, quasi_identifiers=known,
+                      sections=None if sections is None else sections.split(","), lazy=True, name=name)
+        cache[key] = ev
+        cache[(name, "run")] = run
+    return ev
+
+
+def show_report(magics, name: str, run, mode: str | None = None, **options):
+    """Evaluate *run* and display it in the mode asked for (or the configured one)."""
+    from synthnb.dashboard.live import show
+
+    ev = _evaluation(magics, name, run, **options)
+    show(ev, mode=resolve_mode(mode or magics.report_mode))
+    return ev
+
+
+def execute(magics, rest: str):
+    """Run ``%synth report``."""
+    args = parse_report(rest)
+    run = magics.runs.get(args.name)
+    if run is None:
+        bound = ", ".join(sorted(magics.runs)) or "none yet"
+        raise SynthnbError(
+            f"{args.name!r} is not a synthetic table made by %synth fit in this session (bound: {bound}); run "
+            f"%synth fit DF --as {args.name} first, or call synthnb.evaluate(real_df, synthetic_df) directly."
+        )
+    ev = show_report(magics, args.name, run, mode=args.mode, sensitive=args.sensitive, target=args.target,
+                     known=args.known, sections=args.sections)
+    for path, method in ((args.html, ev.to_html), (args.json, ev.to_json), (args.md, ev.to_markdown)):
+        if path:
+            method(path)
+    if args.bind:
+        magics.shell.user_ns[args.bind] = ev

@@ -1,0 +1,153 @@
+"""The extension in a real JupyterLab 4 and Notebook 7, driven by headless Chromium.
+
+A notebook with two ``%synth fit`` cells is run with "Run All" three times (the second after a
+kernel restart): each fit gets exactly one provenance cell right below it and one datasheet cell
+at the end, the user's cells stay as they were, a provenance cell a person edited is left alone,
+and a datasheet a person answered keeps the answer while synthnb rewrites its own sections.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import nbformat
+import pytest
+
+from synthnb.notebook import cell_digest
+
+pytestmark = pytest.mark.slow
+
+USER_CELLS = [
+    "%load_ext synthnb\nimport synthnb\ndf = synthnb.datasets.load_adult().head(1500)",
+    "%synth fit df --as a_syn --no-report",
+    "x = 41 + 1  # a cell of the user's",
+    "%synth fit df --as b_syn --seed 1 --no-report",
+    "print(len(a_syn), len(b_syn), x)",
+]
+#: where each cell should be after a run: the user's cells (None) and synthnb's keys
+LAYOUT = [None, None, "provenance:a_syn", None, None, "provenance:b_syn", None, "datasheet:a_syn", "datasheet:b_syn"]
+NAME = "fits.ipynb"
+
+
+def _run_all(page, server, restart: bool = False) -> None:
+    """Run > Run All Cells, or Kernel > Restart Kernel and Run All Cells (the extension must follow the restart)."""
+    before = [k["last_activity"] for k in server.api("kernels")]
+    if restart:
+        page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Restart Kernel and Run All Cells").first.click()
+        page.locator(".jp-Dialog .jp-mod-accept").first.click()
+    else:
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    deadline = time.monotonic() + 60
+    while [k["last_activity"] for k in server.api("kernels")] == before:  # started?
+        assert time.monotonic() < deadline, "Run All did not reach the kernel"
+        time.sleep(0.3)
+    server.kernels_idle_for(4, timeout=400)
+
+
+def _save_and_read(page, server):
+    before = server.api(f"contents/{NAME}?content=0")["last_modified"]
+    page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + 30
+    while server.api(f"contents/{NAME}?content=0")["last_modified"] == before:
+        assert time.monotonic() < deadline, "the notebook was not saved"
+        time.sleep(0.3)
+    time.sleep(1)  # the server may still be writing the file it just stamped
+    return nbformat.from_dict(server.api(f"contents/{NAME}?content=1&type=notebook")["content"])
+
+
+def _check(nb, run: int):
+    keys = [c.metadata.get("synthnb", {}).get("key") for c in nb.cells]
+    assert keys == LAYOUT, f"run {run}: {keys}"
+    user = [c for c in nb.cells if "synthnb" not in c.metadata]
+    assert [c.source for c in user] == USER_CELLS
+    for cell in user:
+        assert cell.execution_count is not None
+        assert not [o for o in cell.outputs if o.output_type == "error"], cell.outputs
+    assert user[-1].outputs[0]["text"] == "1500 1500 42\n"
+    prov, sheet = nb.cells[2], nb.cells[7]
+    assert prov.cell_type == "code" and prov.source.startswith("# synthnb provenance · a_syn")
+    assert prov.metadata.synthnb["anchor"] == nb.cells[1].id
+    assert sheet.cell_type == "markdown"
+    return nb
+
+
+def _status_lines(cell) -> list[str]:
+    """The one-line notes under the bundles (not the bundles themselves)."""
+    return [o["data"]["text/plain"] for o in cell.outputs
+            if re.match(r"synthnb · (provenance|datasheet):\w+: ", o.get("data", {}).get("text/plain", ""))]
+
+
+def _edit_cell(page, index: int, text: str, markdown: bool = False) -> None:
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    cell.scroll_into_view_if_needed()
+    if markdown:
+        cell.dblclick()
+    editor = cell.locator(".cm-content").first
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(text)
+    page.keyboard.press("Escape")
+
+
+def _screenshot(page, index: int, path) -> None:
+    """The notebook scrolled to cell *index* (JupyterLab renders off-screen cells lazily: give it a moment)."""
+    news = page.get_by_role("button", name="No")  # JupyterLab's "official Jupyter news?" toast
+    if news.count():
+        news.first.click()
+    page.locator(".jp-Notebook .jp-Cell").nth(index).scroll_into_view_if_needed()
+    page.locator(".jp-Notebook .jp-Cell").nth(index).evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(path))
+
+
+@pytest.mark.parametrize("jupyter_server", ["lab", "notebook"], indirect=True)
+def test_run_all_keeps_one_cell_per_key_and_respects_edits(jupyter_server, browser, artifacts):
+    server = jupyter_server
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in USER_CELLS]
+    nbformat.write(nb, server.root / NAME)
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.goto(server.url(NAME))
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+    deadline = time.monotonic() + 90
+    while not server.api("sessions"):
+        assert time.monotonic() < deadline, "no kernel was started for the notebook"
+        time.sleep(0.5)
+    server.kernels_idle_for(2, timeout=90)
+
+    _run_all(page, server)
+    first = _check(_save_and_read(page, server), 1)
+    assert _status_lines(first.cells[1]) == ["synthnb · provenance:a_syn: added to the notebook",
+                                             "synthnb · datasheet:a_syn: added to the notebook"]
+
+    _run_all(page, server, restart=True)
+    second = _check(_save_and_read(page, server), 2)
+    assert second.cells[0].execution_count == 1  # the kernel did restart ...
+    assert _status_lines(second.cells[1])[0] == "synthnb · provenance:a_syn: updated in the notebook"  # and answered
+    for i in (2, 5):  # re-fitting wrote fresh provenance into the same cells, still owned by synthnb
+        assert second.cells[i].metadata.synthnb["digest"] == cell_digest(second.cells[i].source)
+
+    # a person edits provenance:a_syn and answers in datasheet:a_syn
+    _edit_cell(page, 2, "\n# my note")
+    _edit_cell(page, 7, "\n\nOur answer: teaching only.", markdown=True)
+    _run_all(page, server)
+    third = _check(_save_and_read(page, server), 3)
+    prov = third.cells[2]
+    assert prov.source.endswith("# my note") and prov.metadata.synthnb["digest"] != cell_digest(prov.source)
+    assert "Our answer: teaching only." in third.cells[7].source
+    assert third.cells[7].metadata.synthnb["digest"] == cell_digest(third.cells[7].source)
+    status = _status_lines(third.cells[1])
+    assert status[0].startswith("synthnb · provenance:a_syn: left unchanged: you edited that cell"), status
+    assert status[1] in ("synthnb · datasheet:a_syn: updated in the notebook; your answers were kept",
+                         "synthnb · datasheet:a_syn: already up to date in the notebook"), status
+
+    _screenshot(page, 0, artifacts / f"cells-{server.app}.png")
+    _screenshot(page, 7, artifacts / f"cells-{server.app}-datasheet.png")
+    page.close()

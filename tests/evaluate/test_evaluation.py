@@ -1,0 +1,118 @@
+"""The Evaluation record: determinism, caching, failures kept apart, bad input, renderings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from eval_helpers import frame_hash
+
+import synthnb
+from synthnb.errors import SynthnbError
+
+
+def test_scores_are_flat_named_numbers(ev_3k):
+    assert ev_3k.section_names == ["fidelity", "diagnostic", "utility", "privacy", "fairness"]
+    for key, value in ev_3k.scores.items():
+        assert key.split("_")[0] in {"fidelity", "diagnostic", "utility", "privacy", "fairness"}
+        assert isinstance(value, float)
+    assert all(isinstance(f, str) and f for f in ev_3k.findings)
+
+
+def test_two_runs_give_equal_numbers(run_3k, ev_3k):
+    again = synthnb.evaluate(run_3k)
+    assert again.scores == ev_3k.scores
+    assert again.findings == ev_3k.findings
+    assert again.to_markdown() == ev_3k.to_markdown()
+
+
+def test_sections_are_computed_once(run_3k):
+    ev = synthnb.evaluate(run_3k, sections=["diagnostic"], lazy=True)
+    assert ev.computed("diagnostic") is None
+    first = ev["diagnostic"]
+    assert ev["diagnostic"] is first and ev.computed("diagnostic") is first
+
+
+def test_user_frames_are_not_mutated(adult_3k, run_3k):
+    real, syn = adult_3k.head(600), run_3k.synthetic.head(600)
+    before = (frame_hash(real), frame_hash(syn))
+    synthnb.evaluate(real, syn, sensitive=["sex"], target="income", sections=["privacy", "fairness"])
+    assert (frame_hash(real), frame_hash(syn)) == before
+
+
+def test_failing_section_does_not_hide_the_others(adult_3k, run_3k):
+    real = adult_3k.head(600)
+    syn = run_3k.synthetic.head(600).copy()
+    syn["income"] = "<=50K"  # a generator that lost the target: no classifier can be trained on it
+    ev = synthnb.evaluate(real, syn, sensitive="sex", target="income")
+    assert ev["utility"].error and "single value of 'income'" in ev["utility"].error
+    assert ev["utility"].score is None
+    assert ev["fidelity"].ok and ev["privacy"].ok
+    assert ev["fairness"].ok  # base rates stand on their own; the model part says why it is missing
+    assert any("Model fairness not computed" in f for f in ev["fairness"].findings)
+    assert any("Utility could not be computed" in f for f in ev.findings)
+    assert "Could not be computed" in ev.to_html()
+    assert "utility_score" not in ev.scores and "fidelity_quality_score" in ev.scores
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"sensitive": "gender"}, "sensitive column 'gender' is not in the real table"),
+    ({"target": "incme"}, "Did you mean 'income'"),
+    ({"target": "sex", "sensitive": "sex"}, "both the target and a sensitive column"),
+    ({"sections": ["speed"]}, "unknown section"),
+    ({"sections": ["fairness"], "target": "income"}, "fairness needs sensitive columns"),
+    ({"quasi_identifiers": ["age", "income"], "target": "income"}, "cannot also be a quasi-identifier"),
+])
+def test_bad_input_raises_synthnb_error(adult_3k, run_3k, kwargs, message):
+    with pytest.raises(SynthnbError, match=message):
+        synthnb.evaluate(adult_3k.head(300), run_3k.synthetic.head(300), **kwargs)
+
+
+def test_bad_tables_raise_synthnb_error(adult_3k, run_3k):
+    with pytest.raises(SynthnbError, match="columns differ"):
+        synthnb.evaluate(adult_3k.head(50), run_3k.synthetic.head(50).drop(columns=["age"]))
+    with pytest.raises(SynthnbError, match="must be a pandas DataFrame"):
+        synthnb.evaluate(adult_3k.head(50), [1, 2])
+    with pytest.raises(SynthnbError, match="needs the synthetic table"):
+        synthnb.evaluate(adult_3k.head(50))
+    with pytest.raises(SynthnbError, match="holdout"):
+        synthnb.evaluate(run_3k, holdout=adult_3k.head(5))
+
+
+def test_run_settings_are_used_unless_overridden(run_3k):
+    ev = synthnb.evaluate(run_3k, sensitive="race", sections=["diagnostic"], lazy=True)
+    assert ev.context.sensitive == ("race",) and ev.context.target == "income"
+    assert len(ev.context.holdout) == run_3k.n_holdout
+    assert set(ev.context.quasi_identifiers) >= {"race", "age"} and "income" not in ev.context.quasi_identifiers
+
+
+def test_json_markdown_html(ev_3k, tmp_path):
+    data = json.loads(ev_3k.to_json(tmp_path / "ev.json"))
+    assert data["scores"] == pytest.approx(ev_3k.scores)
+    assert set(data["sections"]) == set(ev_3k.section_names)
+    assert data["sections"]["fidelity"]["library"]["sdmetrics"]
+    assert (tmp_path / "ev.json").read_text() == ev_3k.to_json()
+    md = ev_3k.to_markdown()
+    for title in ("Fidelity", "Utility", "Privacy", "Fairness"):
+        assert f"| {title} |" in md
+    assert ev_3k.findings[0].replace("|", "\\|") in md
+    page = ev_3k.to_html()
+    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") >= 15
+    for sec in ev_3k.sections.values():
+        assert f"<h2>{sec.title}</h2>" in page
+
+
+def test_profile_is_built_on_demand_and_real_side_cached(adult_3k, run_3k):
+    from synthnb.evaluate import profile as profile_mod
+
+    profile_mod.clear_cache()
+    real, syn = adult_3k.head(300)[["age", "sex", "income"]], run_3k.synthetic.head(300)[["age", "sex", "income"]]
+    ev = synthnb.evaluate(real, syn, sections=["diagnostic"])
+    assert ev.timings.keys() == {"diagnostic"}
+    sec, page = ev.profile()
+    assert sec.ok and "ydata-profiling" in sec.library and "<html" in page.lower()
+    assert len(profile_mod._REAL_PROFILES) == 1
+    cached = next(iter(profile_mod._REAL_PROFILES.values()))
+    ev2 = synthnb.evaluate(real, syn.iloc[::-1].reset_index(drop=True), sections=["diagnostic"])
+    ev2.profile()
+    assert next(iter(profile_mod._REAL_PROFILES.values())) is cached  # same source: the real side is reused

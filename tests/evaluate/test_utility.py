@@ -1,0 +1,96 @@
+"""Utility figures equal scikit-learn's metrics of models re-trained here with sklearn's own encoder."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from eval_helpers import reference_models
+
+
+@pytest.fixture(scope="module")
+def reference(run_3k):
+    return reference_models(run_3k.train, run_3k.synthetic, run_3k.holdout, "income", run_3k.spec.seed)
+
+
+def test_metrics_match_sklearn(ev_3k, run_3k, reference):
+    from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
+
+    preds, probas = reference
+    y = run_3k.holdout["income"].to_numpy()
+    for which in ("synthetic", "real"):
+        assert ev_3k.scores[f"utility_accuracy_{which}_trained"] == pytest.approx(
+            accuracy_score(y, preds[which]), abs=1e-12)
+        assert ev_3k.scores[f"utility_f1_{which}_trained"] == pytest.approx(
+            f1_score(y, preds[which], pos_label=">50K"), abs=1e-12)
+        assert ev_3k.scores[f"utility_roc_auc_{which}_trained"] == pytest.approx(
+            roc_auc_score((y == ">50K").astype(int), probas[which]), abs=1e-12)
+    ratio = roc_auc_score((y == ">50K").astype(int), probas["synthetic"]) / roc_auc_score(
+        (y == ">50K").astype(int), probas["real"])
+    assert ev_3k["utility"].score == pytest.approx(min(ratio, 1.0), abs=1e-12)
+
+
+def test_tested_on_holdout_rows_only(ev_3k, run_3k):
+    assert any(f"{run_3k.n_holdout:,} real rows held out" in f for f in ev_3k["utility"].findings)
+    assert not any("optimistic" in f for f in ev_3k.findings)
+
+
+def test_no_holdout_is_called_optimistic(adult_3k):
+    import synthnb
+
+    run = synthnb.fit(adult_3k.head(800), seed=1, holdout=0, target="income")
+    ev = synthnb.evaluate(run, sections=["utility"])
+    assert any("optimistic" in f for f in ev["utility"].findings)
+    assert any("optimistic" in f for f in ev.findings)
+    # with no holdout the test rows are the fitted rows themselves
+    assert np.isfinite(ev.scores["utility_accuracy_real_trained"])
+
+
+def _reference_design(frames, target):
+    import pandas as pd
+    from sklearn.preprocessing import OrdinalEncoder
+
+    features = [c for c in frames[0].columns if c != target]
+    cats = [c for c in features if not pd.api.types.is_numeric_dtype(frames[0][c])]
+    enc = OrdinalEncoder(encoded_missing_value=np.nan).fit(
+        pd.concat([f[cats] for f in frames], ignore_index=True).astype(object))
+    mats = []
+    for f in frames:
+        x = f[features].copy()
+        x[cats] = enc.transform(f[cats].astype(object))
+        mats.append(x.to_numpy(dtype=float))
+    return mats, np.array([c in cats for c in features])
+
+
+def test_regression_target_reports_r2(adult_3k):
+    from sklearn.ensemble import HistGradientBoostingRegressor
+    from sklearn.metrics import mean_absolute_error, r2_score
+
+    import synthnb
+
+    run = synthnb.fit(adult_3k.head(1500), seed=5, target="hours_per_week")
+    ev = synthnb.evaluate(run, sections=["utility"])
+    (x_syn, x_real, x_test), mask = _reference_design([run.synthetic, run.train, run.holdout], "hours_per_week")
+    y_test = run.holdout["hours_per_week"].to_numpy(float)
+    for which, x, f in (("synthetic", x_syn, run.synthetic), ("real", x_real, run.train)):
+        model = HistGradientBoostingRegressor(categorical_features=mask, random_state=5)
+        pred = model.fit(x, f["hours_per_week"].to_numpy(float)).predict(x_test)
+        assert ev.scores[f"utility_r2_{which}_trained"] == pytest.approx(r2_score(y_test, pred), abs=1e-12)
+        assert ev.scores[f"utility_mae_{which}_trained"] == pytest.approx(mean_absolute_error(y_test, pred), abs=1e-12)
+
+
+def test_multiclass_target_reports_accuracy_and_macro_f1(adult_3k):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.metrics import accuracy_score, f1_score
+
+    import synthnb
+
+    run = synthnb.fit(adult_3k.head(1500), seed=6, target="relationship")
+    ev = synthnb.evaluate(run, sections=["utility"])
+    (x_syn, x_real, x_test), mask = _reference_design([run.synthetic, run.train, run.holdout], "relationship")
+    y_test = run.holdout["relationship"].astype(str).to_numpy()
+    for which, x, f in (("synthetic", x_syn, run.synthetic), ("real", x_real, run.train)):
+        model = HistGradientBoostingClassifier(categorical_features=mask, random_state=6)
+        pred = model.fit(x, f["relationship"].astype(str).to_numpy()).predict(x_test)
+        assert ev.scores[f"utility_accuracy_{which}_trained"] == pytest.approx(accuracy_score(y_test, pred), abs=1e-12)
+        assert ev.scores[f"utility_f1_macro_{which}_trained"] == pytest.approx(
+            f1_score(y_test, pred, average="macro", zero_division=0), abs=1e-12)
