@@ -7,6 +7,7 @@ import sys
 HEAVY = ["pandas", "sdv", "torch", "sdmetrics", "sklearn", "fairlearn", "ydata_profiling", "scipy", "rdt"]
 
 PROBE = """
+HEAVY = {heavy!r}
 import json, sys, time
 from IPython.core.interactiveshell import InteractiveShell
 shell = InteractiveShell.instance()
@@ -14,9 +15,9 @@ t = time.perf_counter()
 shell.run_line_magic("load_ext", "synthnb")
 shell.run_cell("import synthnb")
 elapsed = time.perf_counter() - t
-print(json.dumps({"seconds": elapsed, "loaded": [m for m in %r if m in sys.modules],
+print(json.dumps({"seconds": elapsed, "loaded": [m for m in HEAVY if m in sys.modules],
                   "magic": "synth" in shell.magics_manager.magics["line"]}))
-""" % (HEAVY,)
+""".replace("{heavy!r}", repr(HEAVY))
 
 
 def test_load_ext_imports_nothing_heavy():

@@ -1,7 +1,7 @@
 """``%synth`` through a real IPython shell."""
 
 import pytest
-from conftest import frame_hash
+from frame_helpers import frame_hash
 from IPython.utils.capture import capture_output
 
 from synthnb import SynthnbError
@@ -20,7 +20,9 @@ def test_fit_binds_the_default_name_and_shows_a_summary(ip, ns):
     assert result.success, result.error_in_exec
     assert ns["df_syn"].shape == (40, 15)
     assert frame_hash(ns["df"]) == before
-    summary = cap.outputs[-1].data["text/plain"]
+    summaries = [o.data["text/plain"] for o in cap.outputs if "df_syn: " in o.data.get("text/plain", "")]
+    assert len(summaries) == 1, [o.data.get("text/plain") for o in cap.outputs]
+    summary = summaries[0]
     assert "Gaussian copula" in summary
     assert "df_syn: 40 rows × 15 columns" in summary
     assert "1,600 real rows fitted, 400 held out" in summary
@@ -53,7 +55,9 @@ def test_config_sets_defaults(ip, ns):
 
 
 def test_cell_magic_runs_one_subcommand_per_line(ip, ns):
-    result = ip.run_cell("%%synth\nfit df --rows 5 --as a --no-report\n# a comment\nfit df --rows 6 --as b --no-report\n")
+    result = ip.run_cell(
+        "%%synth\nfit df --rows 5 --as a --no-report\n# a comment\nfit df --rows 6 --as b --no-report\n"
+    )
     assert result.success
     assert len(ns["a"]) == 5 and len(ns["b"]) == 6
 

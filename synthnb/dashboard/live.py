@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 __all__ = ["show", "static_bundle"]
 
@@ -18,17 +19,20 @@ def static_bundle(ev) -> dict[str, str]:
     return {"text/html": body, "text/markdown": md, "text/plain": md}
 
 
-def show(ev, *, mode: str = "static"):
+def show(ev, *, mode: str = "static", on_done: Callable[[object], None] | None = None):
     """Display *ev*. Returns the Dashboard widget (live) or None (static).
 
     In live mode the widget is displayed at once with nothing computed; a daemon thread computes each
     section and refreshes the widget as it finishes, so the kernel stays free. When all are done the
     display is updated once more so the saved notebook keeps the final static HTML next to the widget.
+    *on_done(ev)* runs once every section is computed (in the cell when static, in the thread when live).
     """
     from IPython.display import display
 
     if mode == "static":
         display(static_bundle(ev), raw=True)
+        if on_done is not None:
+            on_done(ev)
         return None
     from synthnb.dashboard.widget import Dashboard
 
@@ -42,6 +46,8 @@ def show(ev, *, mode: str = "static"):
             widget.refresh()
         if handle is not None:
             handle.update(widget)
+        if on_done is not None:
+            on_done(ev)
 
     thread = threading.Thread(target=work, name="synthnb-evaluate", daemon=True)
     widget._thread = thread

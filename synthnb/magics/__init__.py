@@ -67,20 +67,26 @@ class SynthMagics(Magics):
         return importlib.import_module(_SUBCOMMANDS[sub]).execute(self, rest)
 
     def after_fit(self, name: str, run, args) -> None:
-        """What the notebook shows after a fit (summary; later work adds report and cells)."""
+        """What the notebook shows after a fit: summary, provenance and datasheet cells, the report.
+
+        Headless (static report) the evaluation is computed first, so the datasheet carries its figures
+        when the cell ends; live, the datasheet is updated from the dashboard's thread when it finishes.
+        """
         from IPython.display import display
 
         from synthnb.magics._display import run_summary_bundle
-
-        display(run_summary_bundle(run, name), raw=True)
+        from synthnb.magics._report import report_evaluation, resolve_mode, show_report
         from synthnb.notebook.fit_cells import append_fit_cells
 
-        # before the report, so that its evaluation can update the datasheet (synthnb.notebook.update_datasheet)
-        append_fit_cells(self, name, run, args.df)
-        if not getattr(args, "no_report", False):
-            from synthnb.magics._report import show_report
-
-            show_report(self, name, run)
+        display(run_summary_bundle(run, name), raw=True)
+        report = not getattr(args, "no_report", False)
+        mode = resolve_mode(self.report_mode) if report else None
+        evaluation = None
+        if mode == "static":
+            evaluation = report_evaluation(self, name, run).compute_all()
+        append_fit_cells(self, name, run, args.df, evaluation=evaluation)
+        if report:
+            show_report(self, name, run, mode=mode, datasheet=mode != "static")
 
 
 def _build_help() -> str:

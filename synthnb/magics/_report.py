@@ -69,13 +69,29 @@ def _evaluation(magics, name: str, run, sensitive=None, target=None, known=None,
     return ev
 
 
-def show_report(magics, name: str, run, mode: str | None = None, **options):
-    """Evaluate *run* and display it in the mode asked for (or the configured one)."""
+def show_report(magics, name: str, run, mode: str | None = None, *, datasheet: bool = True, **options):
+    """Evaluate *run* and display it in the mode asked for (or the configured one).
+
+    With *datasheet*, the fit's datasheet (cell and output) takes the evaluation's figures once every
+    section is computed: before this returns when static, from the background thread when live.
+    """
     from synthnb.dashboard.live import show
 
     ev = _evaluation(magics, name, run, **options)
-    show(ev, mode=resolve_mode(mode or magics.report_mode))
+    on_done = None
+    if datasheet:
+        def on_done(evaluation):
+            from synthnb.notebook.fit_cells import has_fit_cells, update_datasheet
+
+            if has_fit_cells(magics, name, run):
+                update_datasheet(magics, name, evaluation)
+    show(ev, mode=resolve_mode(mode or magics.report_mode), on_done=on_done)
     return ev
+
+
+def report_evaluation(magics, name: str, run):
+    """The evaluation the report after ``%synth fit`` shows (lazy; made once per run and options)."""
+    return _evaluation(magics, name, run)
 
 
 def execute(magics, rest: str):

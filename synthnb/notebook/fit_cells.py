@@ -7,7 +7,7 @@ from typing import Any
 
 from synthnb.errors import SynthnbError
 
-__all__ = ["append_fit_cells", "datasheet_key", "provenance_key", "update_datasheet"]
+__all__ = ["append_fit_cells", "datasheet_key", "has_fit_cells", "provenance_key", "update_datasheet"]
 
 
 def provenance_key(name: str) -> str:
@@ -60,6 +60,13 @@ def append_fit_cells(magics, name: str, run, df_name: str, evaluation=None) -> N
                 position="below_anchor", shell=shell)
     upsert_cell(datasheet_key(name), render_datasheet(run, name, evaluation), "markdown", anchor=anchor,
                 position="end", merge=_merger(fit, name), shell=shell)
+
+
+def has_fit_cells(magics_or_shell, name: str, run=None) -> bool:
+    """True when a ``%synth fit`` in this kernel appended cells for *name* (for *run*, when given)."""
+    shell = getattr(magics_or_shell, "shell", None) or magics_or_shell
+    fit = _FITS.get((id(shell), name))
+    return fit is not None and (run is None or fit.run is run)
 
 
 def update_datasheet(magics_or_shell, name: str, evaluation) -> None:

@@ -264,7 +264,7 @@ def _uses(rec, evaluation) -> str:
     findings = _findings(evaluation)
     if evaluation is None:
         lines.append(
-            f"_Figures pending_: no evaluation was given. Run `%synth evaluate {rec['name']}` (or "
+            f"_Figures pending_: no evaluation was given. Run `%synth report {rec['name']}` (or "
             "`synthnb.evaluate(run)`) and re-render this datasheet; until then nothing is claimed about fidelity, "
             "utility, privacy or fairness."
         )

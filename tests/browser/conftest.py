@@ -41,6 +41,10 @@ class Server:
         env.update(JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
                    JUPYTERLAB_SETTINGS_DIR=str(home / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(home / "ws"),
                    IPYTHONDIR=str(home / "ipython"))
+        # no "official Jupyter news?" toast over the screenshots
+        news = home / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+        news.parent.mkdir(parents=True, exist_ok=True)
+        news.write_text(json.dumps({"fetchNews": "false"}))
         self.log = (home / f"{app}.log").open("w")
         self.proc = subprocess.Popen(
             [str(bindir / "jupyter"), app, "--no-browser", f"--port={self.port}", "--ip=127.0.0.1",

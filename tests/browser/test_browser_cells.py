@@ -9,10 +9,9 @@ and a datasheet a person answered keeps the answer while synthnb rewrites its ow
 from __future__ import annotations
 
 import re
-import time
 
-import nbformat
 import pytest
+from lab_helpers import dismiss_news, open_notebook, run_all, save_and_read
 
 from synthnb.notebook import cell_digest
 
@@ -28,36 +27,6 @@ USER_CELLS = [
 #: where each cell should be after a run: the user's cells (None) and synthnb's keys
 LAYOUT = [None, None, "provenance:a_syn", None, None, "provenance:b_syn", None, "datasheet:a_syn", "datasheet:b_syn"]
 NAME = "fits.ipynb"
-
-
-def _run_all(page, server, restart: bool = False) -> None:
-    """Run > Run All Cells, or Kernel > Restart Kernel and Run All Cells (the extension must follow the restart)."""
-    before = [k["last_activity"] for k in server.api("kernels")]
-    if restart:
-        page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Restart Kernel and Run All Cells").first.click()
-        page.locator(".jp-Dialog .jp-mod-accept").first.click()
-    else:
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    deadline = time.monotonic() + 60
-    while [k["last_activity"] for k in server.api("kernels")] == before:  # started?
-        assert time.monotonic() < deadline, "Run All did not reach the kernel"
-        time.sleep(0.3)
-    server.kernels_idle_for(4, timeout=400)
-
-
-def _save_and_read(page, server):
-    before = server.api(f"contents/{NAME}?content=0")["last_modified"]
-    page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
-    page.keyboard.press("Escape")
-    page.keyboard.press("Control+s")
-    deadline = time.monotonic() + 30
-    while server.api(f"contents/{NAME}?content=0")["last_modified"] == before:
-        assert time.monotonic() < deadline, "the notebook was not saved"
-        time.sleep(0.3)
-    time.sleep(1)  # the server may still be writing the file it just stamped
-    return nbformat.from_dict(server.api(f"contents/{NAME}?content=1&type=notebook")["content"])
 
 
 def _check(nb, run: int):
@@ -96,9 +65,7 @@ def _edit_cell(page, index: int, text: str, markdown: bool = False) -> None:
 
 def _screenshot(page, index: int, path) -> None:
     """The notebook scrolled to cell *index* (JupyterLab renders off-screen cells lazily: give it a moment)."""
-    news = page.get_by_role("button", name="No")  # JupyterLab's "official Jupyter news?" toast
-    if news.count():
-        news.first.click()
+    dismiss_news(page)
     page.locator(".jp-Notebook .jp-Cell").nth(index).scroll_into_view_if_needed()
     page.locator(".jp-Notebook .jp-Cell").nth(index).evaluate("e => e.scrollIntoView({block: 'start'})")
     page.wait_for_timeout(1500)
@@ -108,27 +75,15 @@ def _screenshot(page, index: int, path) -> None:
 @pytest.mark.parametrize("jupyter_server", ["lab", "notebook"], indirect=True)
 def test_run_all_keeps_one_cell_per_key_and_respects_edits(jupyter_server, browser, artifacts):
     server = jupyter_server
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in USER_CELLS]
-    nbformat.write(nb, server.root / NAME)
+    page = open_notebook(browser, server, NAME, USER_CELLS)
 
-    page = browser.new_page(viewport={"width": 1280, "height": 1400})
-    page.goto(server.url(NAME))
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
-    deadline = time.monotonic() + 90
-    while not server.api("sessions"):
-        assert time.monotonic() < deadline, "no kernel was started for the notebook"
-        time.sleep(0.5)
-    server.kernels_idle_for(2, timeout=90)
-
-    _run_all(page, server)
-    first = _check(_save_and_read(page, server), 1)
+    run_all(page, server)
+    first = _check(save_and_read(page, server, NAME), 1)
     assert _status_lines(first.cells[1]) == ["synthnb · provenance:a_syn: added to the notebook",
                                              "synthnb · datasheet:a_syn: added to the notebook"]
 
-    _run_all(page, server, restart=True)
-    second = _check(_save_and_read(page, server), 2)
+    run_all(page, server, restart=True)
+    second = _check(save_and_read(page, server, NAME), 2)
     assert second.cells[0].execution_count == 1  # the kernel did restart ...
     assert _status_lines(second.cells[1])[0] == "synthnb · provenance:a_syn: updated in the notebook"  # and answered
     for i in (2, 5):  # re-fitting wrote fresh provenance into the same cells, still owned by synthnb
@@ -137,8 +92,8 @@ def test_run_all_keeps_one_cell_per_key_and_respects_edits(jupyter_server, brows
     # a person edits provenance:a_syn and answers in datasheet:a_syn
     _edit_cell(page, 2, "\n# my note")
     _edit_cell(page, 7, "\n\nOur answer: teaching only.", markdown=True)
-    _run_all(page, server)
-    third = _check(_save_and_read(page, server), 3)
+    run_all(page, server)
+    third = _check(save_and_read(page, server, NAME), 3)
     prov = third.cells[2]
     assert prov.source.endswith("# my note") and prov.metadata.synthnb["digest"] != cell_digest(prov.source)
     assert "Our answer: teaching only." in third.cells[7].source

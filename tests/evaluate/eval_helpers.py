@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import pandas as pd
-
-
-def frame_hash(df) -> str:
-    """Digest of a frame's values, dtypes, index and column names."""
-    h = hashlib.sha256()
-    h.update(repr(list(df.columns)).encode())
-    h.update(repr(list(df.dtypes.astype(str))).encode())
-    h.update(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes())
-    return h.hexdigest()
 
 
 def sdmetrics_metadata(frame) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from eval_helpers import frame_hash
+from frame_helpers import frame_hash
 
 import synthnb
 from synthnb.errors import SynthnbError

@@ -2,23 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
-
-
-def _root_conftest():
-    # pytest imports each conftest.py as the module "conftest", so this one hides tests/conftest.py from
-    # `from conftest import frame_hash`; load that file under its own name and re-export its helper.
-    path = Path(__file__).resolve().parents[1] / "conftest.py"
-    spec = importlib.util.spec_from_file_location("_synthnb_tests_conftest", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-frame_hash = _root_conftest().frame_hash
 
 
 @pytest.fixture(autouse=True)

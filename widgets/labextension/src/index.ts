@@ -2,7 +2,7 @@
  * synthnb's front end: lets the kernel add or update its own keyed cells in the notebook that ran
  * the code (JupyterLab 4 and Notebook 7).
  *
- * Protocol (the kernel side is synthnb/notebook/_comm.py):
+ * Protocol (the kernel side is synthnb/notebook/_frontend.py and upsert.py):
  *
  * 1. Every execute request this notebook sends carries `metadata.synthnb = {frontend, target}`.
  *    The kernel therefore knows *while the cell runs* that a synthnb front end serves this
