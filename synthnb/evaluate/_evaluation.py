@@ -70,7 +70,8 @@ class Evaluation:
         self._done: dict[str, Section] = {}
         self._lock = threading.RLock()
         self._locks = {name: threading.Lock() for name in SECTIONS}
-        self._profile: tuple[Section, str] | None = None
+        #: minimal? -> (section, html) of the ydata-profiling comparison, built on demand
+        self._profiles: dict[bool, tuple[Section, str]] = {}
         self.fingerprint = fingerprint
         self.run_name = run_name
         self.spec = spec
@@ -118,9 +119,10 @@ class Evaluation:
         return {name: self.section(name) for name in self._names}
 
     def profile(self, minimal: bool = True) -> tuple[Section, str]:
-        """Build (once) the ydata-profiling comparison; returns its section record and HTML."""
+        """Build (once per *minimal*) the ydata-profiling comparison; returns its section record and HTML."""
+        minimal = bool(minimal)
         with self._lock:
-            if self._profile is None:
+            if minimal not in self._profiles:
                 from synthnb.evaluate.profile import profile
 
                 t0 = time.perf_counter()
@@ -129,8 +131,8 @@ class Evaluation:
                     sec = _timed(sec, time.perf_counter() - t0)
                 except Exception as exc:
                     sec, html = _failed("profile", "Profile", exc, time.perf_counter() - t0), ""
-                self._profile = (sec, html)
-            return self._profile
+                self._profiles[minimal] = (sec, html)
+            return self._profiles[minimal]
 
     # --- summaries -------------------------------------------------------------------------------------
     @property
@@ -157,8 +159,8 @@ class Evaluation:
     def timings(self) -> dict[str, float]:
         """Seconds per computed section."""
         t = {name: sec.seconds for name, sec in self._done.items()}
-        if self._profile is not None:
-            t["profile"] = self._profile[0].seconds
+        for minimal, (sec, _) in self._profiles.items():
+            t["profile" if minimal else "profile_full"] = sec.seconds
         return t
 
     def to_dict(self) -> dict[str, Any]:
