@@ -153,6 +153,19 @@ def test_report_writes_files(shell, tmp_path):
     assert "### Privacy" in (tmp_path / "r.md").read_text()
 
 
+def test_quiet_report_writes_files_and_shows_nothing(shell, tmp_path):
+    shell.run_line_magic("config", "SynthMagics.report_mode = 'static'")
+    fit_outputs = _run(shell, FIT)
+    outputs = _run(shell, f"%synth report adult_syn --quiet --html {tmp_path}/r.html --as ev")
+    assert outputs == []
+    html = (tmp_path / "r.html").read_text()
+    ev = shell.user_ns["ev"]
+    assert f"{ev['fidelity'].score:.3f}" in html
+    # the evaluation the fit showed is reused, not computed again
+    assert f"{ev['fidelity'].score:.2f}" in _html(fit_outputs)
+    assert ev.computed("privacy") is not None
+
+
 def test_auto_mode_follows_the_jupyter_server(monkeypatch):
     from synthnb.magics._report import resolve_mode
 

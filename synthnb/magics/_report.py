@@ -25,6 +25,7 @@ __all__ = ["parse_report", "report_command", "resolve_mode", "show_report"]
 @argument("--html", default=None, help="write the standalone HTML report to this path")
 @argument("--json", default=None, help="write the evaluation as JSON to this path")
 @argument("--md", default=None, help="write the evaluation as Markdown to this path")
+@argument("--quiet", action="store_true", help="show nothing: only write the files asked for and bind --as")
 def report_command(line):
     """Evaluate a synthetic table (fidelity, utility, privacy, fairness) and show the dashboard.
 
@@ -104,8 +105,11 @@ def execute(magics, rest: str):
             f"{args.name!r} is not a synthetic table made by %synth fit in this session (bound: {bound}); run "
             f"%synth fit DF --as {args.name} first, or call synthnb.evaluate(real_df, synthetic_df) directly."
         )
-    ev = show_report(magics, args.name, run, mode=args.mode, sensitive=args.sensitive, target=args.target,
-                     known=args.known, sections=args.sections)
+    options = dict(sensitive=args.sensitive, target=args.target, known=args.known, sections=args.sections)
+    if args.quiet:
+        ev = _evaluation(magics, args.name, run, **options)
+    else:
+        ev = show_report(magics, args.name, run, mode=args.mode, **options)
     for path, method in ((args.html, ev.to_html), (args.json, ev.to_json), (args.md, ev.to_markdown)):
         if path:
             method(path)

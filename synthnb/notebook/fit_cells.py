@@ -94,6 +94,8 @@ def update_datasheet(magics_or_shell, name: str, evaluation) -> None:
     fit = _FITS.get((id(shell), name))
     if fit is None:
         raise SynthnbError(f"no %synth fit bound {name!r} in this kernel; run the fit first.")
+    if fit.evaluation is evaluation:  # already written with these figures: nothing to change
+        return
     fit.evaluation = evaluation
     request = CellRequest(datasheet_key(name), render_datasheet(fit.run, name, evaluation), "markdown",
                           fit.anchor, "end")
