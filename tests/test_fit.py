@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from frame_helpers import frame_hash
+from testing_helpers import frame_hash
 
 import synthnb
 from synthnb import SynthnbError

@@ -1,8 +1,8 @@
 """``%synth`` through a real IPython shell."""
 
 import pytest
-from frame_helpers import frame_hash
 from IPython.utils.capture import capture_output
+from testing_helpers import frame_hash
 
 from synthnb import SynthnbError
 

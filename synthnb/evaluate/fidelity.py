@@ -31,18 +31,23 @@ def _reports():
     return QualityReport, DiagnosticReport
 
 
-def fidelity(ctx) -> Section:
-    """sdmetrics QualityReport of the synthetic table against every real row."""
-    quality_cls, _ = _reports()
-    report = quality_cls()
+def _generate(report_cls, ctx):
+    """Run an sdmetrics report on every real row; returns it, its properties, score and score per property."""
+    report = report_cls()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report.generate(ctx.real, ctx.synthetic, ctx.metadata(), verbose=False)
     props = report.get_properties()
+    by_prop = {str(k): float(v) for k, v in zip(props["Property"], props["Score"], strict=True)}
+    return report, props, float(report.get_score()), by_prop
+
+
+def fidelity(ctx) -> Section:
+    """sdmetrics QualityReport of the synthetic table against every real row."""
+    quality_cls, _ = _reports()
+    report, props, score, by_prop = _generate(quality_cls, ctx)
     shapes = report.get_details("Column Shapes")
     pairs = report.get_details("Column Pair Trends")
-    score = float(report.get_score())
-    by_prop = {str(k): float(v) for k, v in zip(props["Property"], props["Score"], strict=True)}
     findings = []
     worst = shapes.sort_values("Score").head(3)
     if len(worst):
@@ -78,15 +83,9 @@ def fidelity(ctx) -> Section:
 def diagnostic(ctx) -> Section:
     """sdmetrics DiagnosticReport: validity and structure of the synthetic table."""
     _, diagnostic_cls = _reports()
-    report = diagnostic_cls()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        report.generate(ctx.real, ctx.synthetic, ctx.metadata(), verbose=False)
-    props = report.get_properties()
+    report, props, score, by_prop = _generate(diagnostic_cls, ctx)
     validity = report.get_details("Data Validity")
     structure = report.get_details("Data Structure")
-    score = float(report.get_score())
-    by_prop = {str(k): float(v) for k, v in zip(props["Property"], props["Score"], strict=True)}
     bad = validity[validity["Score"] < 1.0]
     findings = [
         f"{col}: {metric} {s:.3f} (some synthetic values fall outside what the real column holds)."

@@ -12,18 +12,13 @@ import re
 
 import pytest
 from lab_helpers import dismiss_news, open_notebook, run_all, save_and_read
+from testing_helpers import TWO_FIT_CELLS
 
 from synthnb.notebook import cell_digest
 
 pytestmark = pytest.mark.slow
 
-USER_CELLS = [
-    "%load_ext synthnb\nimport synthnb\ndf = synthnb.datasets.load_adult().head(1500)",
-    "%synth fit df --as a_syn --no-report",
-    "x = 41 + 1  # a cell of the user's",
-    "%synth fit df --as b_syn --seed 1 --no-report",
-    "print(len(a_syn), len(b_syn), x)",
-]
+USER_CELLS = TWO_FIT_CELLS
 #: where each cell should be after a run: the user's cells (None) and synthnb's keys
 LAYOUT = [None, None, "provenance:a_syn", None, None, "provenance:b_syn", None, "datasheet:a_syn", "datasheet:b_syn"]
 NAME = "fits.ipynb"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from frame_helpers import frame_hash
+from testing_helpers import frame_hash
 
 import synthnb
 from synthnb.errors import SynthnbError

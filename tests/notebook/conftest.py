@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import nbformat
 import pytest
+from testing_helpers import TWO_FIT_CELLS
 
-#: the user's cells: two fits on 1,500 Adult rows, with a cell of their own in between
-USER_CELLS = [
-    "%load_ext synthnb\nimport synthnb\ndf = synthnb.datasets.load_adult().head(1500)",
-    "%synth fit df --as a_syn --no-report",
-    "x = 41 + 1  # a cell of the user's",
-    "%synth fit df --as b_syn --seed 1 --no-report",
-    "print(len(a_syn), len(b_syn), x)",
-]
+USER_CELLS = TWO_FIT_CELLS
 
 
 def make_notebook(sources=USER_CELLS):

@@ -9,7 +9,7 @@ import time
 import warnings
 
 import pytest
-from frame_helpers import frame_hash
+from testing_helpers import frame_hash
 
 import synthnb
 from synthnb import SynthnbError, SynthnbWarning
