@@ -9,7 +9,7 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from synthnb.errors import SynthnbError
 from synthnb.spec import check_identifier
 
-__all__ = ["parse_report", "report_command", "resolve_mode", "show_report"]
+__all__ = ["parse_report", "report_command", "report_evaluation", "resolve_mode", "show_report"]
 
 
 @magic_arguments(name="synth report")
@@ -55,7 +55,7 @@ def resolve_mode(mode: str) -> str:
     return mode
 
 
-def _evaluation(magics, name: str, run, sensitive=None, target=None, known=None, sections=None):
+def report_evaluation(magics, name: str, run, sensitive=None, target=None, known=None, sections=None):
     """The run's Evaluation for these options, made once and reused by later reports."""
     from synthnb.evaluate import evaluate
 
@@ -78,7 +78,7 @@ def show_report(magics, name: str, run, mode: str | None = None, *, datasheet: b
     """
     from synthnb.dashboard.live import show
 
-    ev = _evaluation(magics, name, run, **options)
+    ev = report_evaluation(magics, name, run, **options)
     on_done = None
     if datasheet:
         def on_done(evaluation):
@@ -88,11 +88,6 @@ def show_report(magics, name: str, run, mode: str | None = None, *, datasheet: b
                 update_datasheet(magics, name, evaluation)
     show(ev, mode=resolve_mode(mode or magics.report_mode), on_done=on_done)
     return ev
-
-
-def report_evaluation(magics, name: str, run):
-    """The evaluation the report after ``%synth fit`` shows (lazy; made once per run and options)."""
-    return _evaluation(magics, name, run)
 
 
 def execute(magics, rest: str):
@@ -107,7 +102,7 @@ def execute(magics, rest: str):
         )
     options = dict(sensitive=args.sensitive, target=args.target, known=args.known, sections=args.sections)
     if args.quiet:
-        ev = _evaluation(magics, args.name, run, **options)
+        ev = report_evaluation(magics, args.name, run, **options)
     else:
         ev = show_report(magics, args.name, run, mode=args.mode, **options)
     for path, method in ((args.html, ev.to_html), (args.json, ev.to_json), (args.md, ev.to_markdown)):
