@@ -32,6 +32,9 @@ class EvalContext:
     secret: str | None
     sdtypes: dict[str, str]
     seed: int = 0
+    #: columns that identify a person on their own (names, e-mails, case numbers): not data to compare, but
+    #: checked for verbatim reuse by the privacy section
+    direct_identifiers: tuple[str, ...] = ()
     #: results shared between sections (the trained models), filled once
     memo: dict = field(default_factory=dict, repr=False)
 
@@ -81,7 +84,7 @@ def _check(col: str, frame, role: str, which: str) -> None:
 
 
 def make_context(real, synthetic, *, train=None, holdout=None, sensitive=None, target=None,
-                 quasi_identifiers=None, secret=None, seed: int = 0) -> EvalContext:
+                 quasi_identifiers=None, secret=None, seed: int = 0, direct_identifiers=None) -> EvalContext:
     """Validate the inputs of :func:`synthnb.evaluate` and bundle them; raises SynthnbError on bad input."""
     from synthnb._frames import check_frame
 
@@ -130,4 +133,5 @@ def make_context(real, synthetic, *, train=None, holdout=None, sensitive=None, t
     return EvalContext(
         real=real, train=train, holdout=holdout, synthetic=synthetic, sensitive=sens, target=target,
         quasi_identifiers=tuple(qis), secret=secret, sdtypes=sdtypes_of(real), seed=int(seed),
+        direct_identifiers=_columns(direct_identifiers),
     )
