@@ -39,6 +39,11 @@ class Section:
         Library name -> version that computed the numbers.
     error : str or None
         Why the section failed; the other sections are unaffected.
+    verdict : {"good", "fair", "poor"} or None
+        Set when a finding decides the card regardless of the score's cut-offs (an identifier reused
+        verbatim, a model that predicts almost no positives); None: the score's cut-offs decide.
+    decided_by : str
+        Which figure decided the score or verdict, in words (shown on the card).
     """
 
     name: str
@@ -53,6 +58,8 @@ class Section:
     seconds: float = 0.0
     library: dict[str, str] = field(default_factory=dict)
     error: str | None = None
+    verdict: str | None = None
+    decided_by: str = ""
 
     @property
     def ok(self) -> bool:
@@ -73,6 +80,8 @@ class Section:
             "seconds": self.seconds,
             "library": dict(self.library),
             "error": self.error,
+            "verdict": self.verdict,
+            "decided_by": self.decided_by,
         }
 
 

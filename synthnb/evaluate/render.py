@@ -31,8 +31,11 @@ def card(title: str, section) -> dict[str, Any]:
                 "headline": section.error or "no score", "thresholds": section.thresholds}
     s = float(section.score)
     level = "good" if s >= good else "fair" if s >= fair else "poor"
+    if section.verdict is not None:  # a finding decides, and can only make the card worse
+        order = ("poor", "fair", "good")
+        level = min(level, section.verdict, key=order.index)
     return {"title": title, "section": name, "score": s, "level": level, "headline": section.headline,
-            "thresholds": section.thresholds}
+            "thresholds": section.thresholds, "decided_by": section.decided_by}
 
 
 def cards(ev, computed_only: bool = False) -> list[dict[str, Any]]:
