@@ -7,7 +7,7 @@ STAMP := $(VENV)/.synthnb-setup
 OUT ?= synthnb-out
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: setup lab demo test test-fast lint bench clean browser-deps
+.PHONY: setup lab demo test test-fast lint bench clean browser-deps notebooks
 
 ## setup: a .venv in the repo with synthnb installed editable and every dependency (CPU-only torch)
 setup: $(STAMP)
@@ -45,3 +45,7 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) $(OUT) dist build .pytest_cache
+
+## notebooks: re-execute the shipped notebooks in place (after a change to what they show)
+notebooks: setup
+	cd notebooks && for nb in 0*.ipynb; do SYNTHNB_OUT=$$(mktemp -d) ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; done
