@@ -7,7 +7,7 @@ STAMP := $(VENV)/.synthnb-setup
 OUT ?= synthnb-out
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: setup lab demo test test-fast lint bench clean browser-deps notebooks
+.PHONY: setup lab demo test test-fast test-js lint bench clean browser-deps notebooks
 
 ## setup: a .venv in the repo with synthnb installed editable and every dependency (CPU-only torch)
 setup: $(STAMP)
@@ -35,6 +35,17 @@ browser-deps:
 test: setup browser-deps
 	$(BIN)/ruff check synthnb tests benchmarks
 	SYNTHNB_OUT=$$(mktemp -d) $(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider
+
+## test-js: the extension's TypeScript compiled afresh, linted (tsc strict + eslint) and its protocol cases run
+EXT := widgets/labextension
+JLPM := PATH="$(abspath $(BIN)):$$PATH" $(abspath $(BIN))/jlpm
+test-js: setup $(EXT)/node_modules/.synthnb-installed
+	cd $(EXT) && $(JLPM) clean && $(JLPM) build:lib && $(JLPM) lint && $(JLPM) test
+
+# eslint & co. arrive with package.json; `make setup` installed the packages of an older one
+$(EXT)/node_modules/.synthnb-installed: $(EXT)/package.json $(EXT)/yarn.lock
+	cd $(EXT) && $(JLPM) install
+	@touch $@
 
 lint: setup
 	$(BIN)/ruff check synthnb tests benchmarks

@@ -11,9 +11,10 @@ import time
 
 import pytest
 
+from synthnb import __version__
 from synthnb.notebook import PAYLOAD_MIME, cell_digest
 
-STAMP = {"synthnb": {"frontend": "0.1.0", "target": "synthnb.cells"}, "cellId": "fit-cell-1"}
+STAMP = {"synthnb": {"frontend": __version__, "target": "synthnb.cells"}, "cellId": "fit-cell-1"}
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from synthnb import __version__
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARE = "synthnb-0.1.0.data/data/share/jupyter/labextensions/synthnb/"
+SHARE = f"synthnb-{__version__}.data/data/share/jupyter/labextensions/synthnb/"
 
 
 def test_wheel_carries_the_extension_and_jupyterlab_finds_it_without_node(tmp_path):

@@ -11,17 +11,9 @@
  * 2. The kernel opens a comm on the target `synthnb.cells`; the open message's data is the
  *    request. We act on it at once, reply with one message on that comm and close it.
  *
- * Requests:
- *   {op: 'upsert', key, cell_type, source, digest, anchor_cell_id, position: 'below_anchor'|'end',
- *    merge?: boolean, base_digest?: string}
- *   {op: 'merge', key}
- * Replies: {status, key, source?, digest?}, status one of
- *   added | updated | unchanged | edited | merge | conflict | source | missing | error.
- *
- * Ownership: a cell we create carries metadata.synthnb = {key, digest, anchor}; `digest` is the
- * SHA-256 of the source synthnb wrote. A cell whose current source no longer has that digest was
- * edited by a person and is never overwritten, except by an upsert whose `base_digest` equals the
- * current source's digest: the kernel's answer to our `merge` reply, built from that very text.
+ * The requests, the replies and their statuses, and the ownership rules are written once in
+ * `protocol.json` (with cases that test both sides); the decisions are in `logic.ts`, which this
+ * module feeds with the notebook's cells and whose changes it applies to the notebook model.
  */
 
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
@@ -30,63 +22,31 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { Kernel, KernelMessage } from '@jupyterlab/services';
 import { JSONObject } from '@lumino/coreutils';
 
-import { sha256Hex } from './sha256';
+import { Action, ICellData, IReply, decide } from './logic.js';
+import protocol from './protocol.json';
 
-const TARGET = 'synthnb.cells';
-const VERSION = '0.1.0';
-
-interface ICellRequest {
-  op: 'upsert' | 'merge';
-  key: string;
-  cell_type?: 'code' | 'markdown';
-  source?: string;
-  digest?: string;
-  anchor_cell_id?: string | null;
-  position?: 'below_anchor' | 'end';
-  merge?: boolean;
-  base_digest?: string | null;
-}
-
-interface IOwnership {
-  key: string;
-  digest: string;
-  anchor?: string | null;
-}
+// package.json is outside tsc's rootDir, so it is not imported; webpack bundles this require.
+declare const require: (id: string) => { version: string };
+const VERSION: string = require('../package.json').version;
+const TARGET: string = protocol.target;
 
 /** Kernels already hooked: a restart keeps the same connection and its comm targets. */
 const hooked = new WeakSet<Kernel.IKernelConnection>();
 
-function ownership(panel: NotebookPanel, index: number): IOwnership | undefined {
-  const cell = panel.content.model!.cells.get(index);
-  const meta = cell.getMetadata('synthnb') as IOwnership | undefined;
-  return meta && typeof meta.key === 'string' ? meta : undefined;
-}
-
-function findKey(panel: NotebookPanel, key: string): number {
+/** The notebook's cells as the protocol logic reads them. */
+function cellData(panel: NotebookPanel): ICellData[] {
   const cells = panel.content.model!.cells;
+  const out: ICellData[] = [];
   for (let i = 0; i < cells.length; i++) {
-    if (ownership(panel, i)?.key === key) {
-      return i;
-    }
+    const cell = cells.get(i);
+    out.push({
+      id: cell.id,
+      cell_type: cell.type,
+      source: cell.sharedModel.getSource(),
+      metadata: { synthnb: cell.getMetadata('synthnb') }
+    });
   }
-  return -1;
-}
-
-/** Where a new cell goes: below its anchor (after earlier synthnb cells of that anchor) or at the end. */
-function insertionIndex(panel: NotebookPanel, req: ICellRequest): number {
-  const cells = panel.content.model!.cells;
-  if (req.position === 'below_anchor' && req.anchor_cell_id) {
-    for (let i = 0; i < cells.length; i++) {
-      if (cells.get(i).id === req.anchor_cell_id) {
-        let j = i + 1;
-        while (j < cells.length && ownership(panel, j)?.anchor === req.anchor_cell_id) {
-          j++;
-        }
-        return j;
-      }
-    }
-  }
-  return cells.length;
+  return out;
 }
 
 function renderMarkdown(panel: NotebookPanel, index: number): void {
@@ -96,77 +56,33 @@ function renderMarkdown(panel: NotebookPanel, index: number): void {
   }
 }
 
-function upsert(panel: NotebookPanel, req: ICellRequest): JSONObject {
+function apply(panel: NotebookPanel, action: Action): void {
   const model = panel.content.model!;
-  const source = req.source ?? '';
-  const digest = sha256Hex(source);
-  const meta: IOwnership = { key: req.key, digest, anchor: req.anchor_cell_id ?? null };
-  const index = findKey(panel, req.key);
-  if (index < 0) {
-    const at = insertionIndex(panel, req);
-    model.sharedModel.insertCell(at, {
-      cell_type: req.cell_type ?? 'code',
-      source,
-      metadata: { synthnb: meta as any }
+  if (action.kind === 'insert') {
+    model.sharedModel.insertCell(action.index, {
+      cell_type: action.cell.cell_type as 'code' | 'markdown',
+      source: action.cell.source,
+      metadata: { synthnb: action.cell.metadata.synthnb as any }
     });
-    renderMarkdown(panel, at);
-    return { status: 'added', key: req.key, digest };
+  } else {
+    const cell = model.cells.get(action.index);
+    model.sharedModel.transact(() => {
+      cell.sharedModel.setSource(action.source);
+      cell.setMetadata('synthnb', action.ownership as any);
+    });
   }
-  const cell = model.cells.get(index);
-  const current = cell.sharedModel.getSource();
-  const currentDigest = sha256Hex(current);
-  const recorded = ownership(panel, index)!;
-  const mergedFromCurrent = !!req.base_digest && req.base_digest === currentDigest;
-  if (!mergedFromCurrent) {
-    if (current === source) {
-      return { status: 'unchanged', key: req.key, digest };
-    }
-    if (req.merge) {
-      // the kernel regenerates its own sections from this text, then sends it back with base_digest
-      return { status: 'merge', key: req.key, source: current, digest: currentDigest };
-    }
-    if (req.base_digest) {
-      return { status: 'conflict', key: req.key, source: current, digest: currentDigest };
-    }
-    if (currentDigest !== recorded.digest) {
-      return { status: 'edited', key: req.key, source: current, digest: currentDigest };
-    }
-  }
-  model.sharedModel.transact(() => {
-    cell.sharedModel.setSource(source);
-    cell.setMetadata('synthnb', { ...recorded, digest } as any);
-  });
-  renderMarkdown(panel, index);
-  return { status: current === source ? 'unchanged' : 'updated', key: req.key, digest };
+  renderMarkdown(panel, action.index);
 }
 
-function currentSource(panel: NotebookPanel, req: ICellRequest): JSONObject {
-  const index = findKey(panel, req.key);
-  if (index < 0) {
-    return { status: 'missing', key: req.key };
+function handle(panel: NotebookPanel, request: unknown): IReply {
+  if (!panel.content.model) {
+    return { status: 'error', key: (request as { key?: string } | null)?.key ?? null, message: 'no notebook model' };
   }
-  const source = panel.content.model!.cells.get(index).sharedModel.getSource();
-  const digest = sha256Hex(source);
-  return {
-    status: 'source',
-    key: req.key,
-    source,
-    digest,
-    edited: digest !== ownership(panel, index)!.digest
-  };
-}
-
-function handle(panel: NotebookPanel, req: ICellRequest): JSONObject {
-  if (!panel.content.model || typeof req?.key !== 'string') {
-    return { status: 'error', key: req?.key ?? null, message: 'no notebook model or no key' };
+  const { reply, action } = decide(cellData(panel), request);
+  if (action) {
+    apply(panel, action);
   }
-  if (req.op === 'upsert') {
-    return upsert(panel, req);
-  }
-  if (req.op === 'merge') {
-    return currentSource(panel, req);
-  }
-  return { status: 'error', key: req.key, message: `unknown op ${String(req.op)}` };
+  return reply;
 }
 
 function hookKernel(tracker: INotebookTracker, kernel: Kernel.IKernelConnection): void {
@@ -180,7 +96,7 @@ function hookKernel(tracker: INotebookTracker, kernel: Kernel.IKernelConnection)
     let reply: JSONObject;
     try {
       reply = panel
-        ? handle(panel, msg.content.data as unknown as ICellRequest)
+        ? (handle(panel, msg.content.data) as unknown as JSONObject)
         : { status: 'error', key: null, message: 'no open notebook uses this kernel' };
     } catch (err) {
       reply = { status: 'error', key: null, message: String(err) };

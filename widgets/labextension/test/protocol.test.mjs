@@ -1,0 +1,56 @@
+// Runs every case of src/protocol.json against the extension's protocol logic (compiled to lib/).
+// The kernel side is checked against the same file by tests/notebook/test_protocol_spec.py.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+import { OPS, REPLY_STATUSES, decide } from '../lib/logic.js';
+import { sha256Hex } from '../lib/sha256.js';
+
+const protocol = JSON.parse(readFileSync(new URL('../src/protocol.json', import.meta.url), 'utf8'));
+
+/** The notebook after an action, as index.ts applies it to the model (an inserted cell gets no id here). */
+function applied(cells, action) {
+  const after = structuredClone(cells);
+  if (action?.kind === 'insert') {
+    after.splice(action.index, 0, action.cell);
+  } else if (action?.kind === 'update') {
+    const cell = after[action.index];
+    cell.source = action.source;
+    cell.metadata = { ...cell.metadata, synthnb: action.ownership };
+  }
+  return after;
+}
+
+test('the ops and reply statuses are those of protocol.json', () => {
+  assert.deepEqual([...OPS], Object.keys(protocol.ops));
+  const fromFrontend = Object.entries(protocol.statuses).filter(([, s]) => s.from === 'frontend').map(([n]) => n);
+  assert.deepEqual([...REPLY_STATUSES], fromFrontend);
+});
+
+test('every reply status is exercised by some case', () => {
+  const seen = new Set(protocol.cases.map(c => c.reply.status));
+  assert.deepEqual(REPLY_STATUSES.filter(s => !seen.has(s)), []);
+});
+
+test('the digests of protocol.json are the SHA-256 this side computes', () => {
+  for (const [text, digest] of Object.entries(protocol.digests)) {
+    assert.equal(sha256Hex(text), digest, JSON.stringify(text));
+  }
+});
+
+for (const c of protocol.cases) {
+  test(`case ${c.name}: ${c.about}`, () => {
+    const before = structuredClone(c.cells_before);
+    const { reply, action } = decide(c.cells_before, c.request);
+    assert.deepEqual(c.cells_before, before, 'decide() must not modify the cells it reads');
+    assert.deepEqual(reply, c.reply);
+    assert.deepEqual(applied(c.cells_before, action), c.cells_after);
+    if (action?.kind === 'insert') {
+      for (const [key, value] of Object.entries(action.cell.metadata.synthnb)) {
+        assert.ok(protocol.ownership.includes(key), `ownership key ${key} is not in protocol.json`);
+        assert.notEqual(value, undefined);
+      }
+    }
+  });
+}
