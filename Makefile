@@ -12,7 +12,7 @@ PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraint
 ## setup: a .venv in the repo with synthnb installed editable and every dependency (CPU-only torch)
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt widgets/labextension/package.json $(wildcard widgets/labextension/src/*)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) "pip>=24" "setuptools<81"
 	$(PIP) -e ".[dev]"
