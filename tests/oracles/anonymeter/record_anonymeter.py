@@ -15,7 +15,6 @@ the oracle is for the definition, not for that accident. synthnb is not imported
 from __future__ import annotations
 
 import json
-import string
 from importlib.metadata import version
 from pathlib import Path
 
@@ -36,24 +35,28 @@ def _letters(rng, n, k):
 def _table(kind: str, rng) -> pd.DataFrame:
     n = 2 * N_ROWS + 200
     if kind == "mixed":
-        return pd.DataFrame({
-            "age": rng.integers(18, 90, n),
-            "city": _letters(rng, n, 25),
-            "income": np.round(rng.lognormal(10, 0.6, n), 2),
-            "job": _letters(rng, n, 15),
-            "hours": rng.integers(5, 80, n),
-            "status": _letters(rng, n, 4),
-        })
+        return pd.DataFrame(
+            {
+                "age": rng.integers(18, 90, n),
+                "city": _letters(rng, n, 25),
+                "income": np.round(rng.lognormal(10, 0.6, n), 2),
+                "job": _letters(rng, n, 15),
+                "hours": rng.integers(5, 80, n),
+                "status": _letters(rng, n, 4),
+            }
+        )
     if kind == "categorical":
         cols = {c: _letters(rng, n, 50) for c in "abcdefghij"}
         return pd.DataFrame({**cols, "s": _letters(rng, n, 4)})
-    return pd.DataFrame({
-        "x1": np.round(rng.normal(0, 1, n), 4),
-        "x2": np.round(rng.normal(5, 2, n), 4),
-        "x3": rng.integers(0, 1000, n).astype(float),
-        "x4": np.round(rng.uniform(0, 10, n), 4),
-        "y": np.round(rng.uniform(10, 100, n), 3),
-    })
+    return pd.DataFrame(
+        {
+            "x1": np.round(rng.normal(0, 1, n), 4),
+            "x2": np.round(rng.normal(5, 2, n), 4),
+            "x3": rng.integers(0, 1000, n).astype(float),
+            "x4": np.round(rng.uniform(0, 10, n), 4),
+            "y": np.round(rng.uniform(10, 100, n), 3),
+        }
+    )
 
 
 def _perturbed(rows: pd.DataFrame, fresh: pd.DataFrame, n_changes: int, rng) -> pd.DataFrame:
@@ -79,8 +82,9 @@ def _synthetic(ori: pd.DataFrame, control: pd.DataFrame, fresh: pd.DataFrame, ki
 
 
 def _tied(targets: pd.DataFrame, syn: pd.DataFrame, cols: list[str]) -> np.ndarray:
-    dist, _ = MixedTypeKNeighbors(n_neighbors=2, n_jobs=1).fit(syn[cols]).kneighbors(
-        targets[cols], return_distance=True)
+    dist, _ = (
+        MixedTypeKNeighbors(n_neighbors=2, n_jobs=1).fit(syn[cols]).kneighbors(targets[cols], return_distance=True)
+    )
     return np.isclose(dist[:, 0], dist[:, 1], rtol=0, atol=1e-9)
 
 
@@ -134,11 +138,12 @@ def main() -> None:
     for seed, (name, spec) in enumerate(specs.items()):
         rng = np.random.default_rng(seed)
         table = _table(name, rng)
-        ori, control, fresh = table.iloc[:N_ROWS], table.iloc[N_ROWS:2 * N_ROWS], table.iloc[2 * N_ROWS:]
+        ori, control, fresh = table.iloc[:N_ROWS], table.iloc[N_ROWS : 2 * N_ROWS], table.iloc[2 * N_ROWS :]
         syn = _synthetic(ori, control, fresh.reset_index(drop=True), name, rng)
         columns = list(table.columns)
-        ori, control = _tie_free(ori.reset_index(drop=True), control.reset_index(drop=True), syn,
-                                 _searches(columns, spec["known"]))
+        ori, control = _tie_free(
+            ori.reset_index(drop=True), control.reset_index(drop=True), syn, _searches(columns, spec["known"])
+        )
         parts = {"ori": ori, "syn": syn, "control": control}
         for part, frame in parts.items():
             frame.to_csv(HERE / f"{name}_{part}.csv", index=False)
@@ -146,24 +151,44 @@ def main() -> None:
         ori, syn, control = (pd.read_csv(HERE / f"{name}_{part}.csv") for part in ("ori", "syn", "control"))
         half = (len(columns) + 1) // 2
         split = (columns[:half], columns[half:])
-        link = LinkabilityEvaluator(ori=ori, syn=syn, control=control, aux_cols=split, n_attacks=len(ori),
-                                    n_neighbors=1).evaluate(n_jobs=1)
-        inf = InferenceEvaluator(ori=ori, syn=syn, control=control, aux_cols=spec["known"],
-                                 secret=spec["secret"], regression=spec["regression"],
-                                 n_attacks=len(ori)).evaluate(n_jobs=1)
+        link = LinkabilityEvaluator(
+            ori=ori, syn=syn, control=control, aux_cols=split, n_attacks=len(ori), n_neighbors=1
+        ).evaluate(n_jobs=1)
+        inf = InferenceEvaluator(
+            ori=ori,
+            syn=syn,
+            control=control,
+            aux_cols=spec["known"],
+            secret=spec["secret"],
+            regression=spec["regression"],
+            n_attacks=len(ori),
+        ).evaluate(n_jobs=1)
         out = {
             "anonymeter": version("anonymeter"),
             "numpy": version("numpy"),
             "pandas": version("pandas"),
             "rows": {"ori": len(ori), "syn": len(syn), "control": len(control)},
-            "linkability": {"aux_cols": [list(s) for s in split], "n_neighbors": 1,
-                            **_record(link.results(), len(ori))},
-            "inference": {"aux_cols": spec["known"], "secret": spec["secret"], "regression": spec["regression"],
-                          **_record(inf.results(), min(len(syn), len(ori)))},
+            "linkability": {
+                "aux_cols": [list(s) for s in split],
+                "n_neighbors": 1,
+                **_record(link.results(), len(ori)),
+            },
+            "inference": {
+                "aux_cols": spec["known"],
+                "secret": spec["secret"],
+                "regression": spec["regression"],
+                **_record(inf.results(), min(len(syn), len(ori))),
+            },
         }
         (HERE / f"{name}.json").write_text(json.dumps(out, indent=2) + "\n")
-        print(name, out["rows"], "linkability risk", out["linkability"]["risk"], "inference risk",
-              out["inference"]["risk"])
+        print(
+            name,
+            out["rows"],
+            "linkability risk",
+            out["linkability"]["risk"],
+            "inference risk",
+            out["inference"]["risk"],
+        )
 
 
 if __name__ == "__main__":
