@@ -48,7 +48,7 @@ class SynthMagics(Magics):
 
     @property
     def runs(self) -> dict:
-        """A copy of the name -> Run mapping of this kernel's session (read-only view, kept for notebooks)."""
+        """A copy of the session's name -> Run mapping (changing it changes nothing; for notebooks that read it)."""
         return self.session.runs()
 
     @line_cell_magic
