@@ -5,6 +5,7 @@ from IPython.utils.capture import capture_output
 from testing_helpers import frame_hash
 
 from synthnb import SynthnbError
+from synthnb.session import session_for
 
 
 @pytest.fixture
@@ -26,14 +27,14 @@ def test_fit_binds_the_default_name_and_shows_a_summary(ip, ns):
     assert "Gaussian copula" in summary
     assert "df_syn: 40 rows × 15 columns" in summary
     assert "1,600 real rows fitted, 400 held out" in summary
-    magics = ip.magics_manager.registry["SynthMagics"]
-    assert magics.runs["df_syn"].spec.target == "income"
-    assert magics.runs["df_syn"].synthetic is ns["df_syn"]
+    run = session_for(ip).run("df_syn")
+    assert run.spec.target == "income"
+    assert run.synthetic is ns["df_syn"]
 
 
 def test_fit_options_reach_the_api(ip, ns):
     assert ip.run_cell("%synth fit df --model tvae --epochs 1 --rows 10 --as small --holdout 0 --no-report").success
-    run = ip.magics_manager.registry["SynthMagics"].runs["small"]
+    run = session_for(ip).run("small")
     assert run.spec.model == "tvae" and run.spec.params == {"epochs": 1} and run.n_holdout == 0
     assert ns["small"].shape == (10, 15)
 
@@ -51,7 +52,7 @@ def test_config_sets_defaults(ip, ns):
     ip.run_line_magic("config", "SynthMagics.suffix = '_fake'")
     ip.run_line_magic("config", "SynthMagics.seed = 9")
     assert ip.run_cell("%synth fit df --rows 5 --no-report").success
-    assert ip.magics_manager.registry["SynthMagics"].runs["df_fake"].spec.seed == 9
+    assert session_for(ip).run("df_fake").spec.seed == 9
 
 
 def test_cell_magic_runs_one_subcommand_per_line(ip, ns):

@@ -39,10 +39,17 @@ class SynthMagics(Magics):
                        "(widget filled in the background), 'static' (computed now, plain HTML; deterministic), "
                        "'auto' (live when JupyterLab started the kernel, else static).").tag(config=True)
 
-    def __init__(self, shell=None, **kwargs):
-        super().__init__(shell=shell, **kwargs)
-        #: variable name -> Run, for the subcommands that act on an earlier fit
-        self.runs: dict = {}
+    @property
+    def session(self):
+        """This kernel's :class:`synthnb.session.Session`: the runs, their evaluations and their cells."""
+        from synthnb.session import session_for
+
+        return session_for(self.shell)
+
+    @property
+    def runs(self) -> dict:
+        """A copy of the session's name -> Run mapping (changing it changes nothing; for notebooks that read it)."""
+        return self.session.runs()
 
     @line_cell_magic
     def synth(self, line: str, cell: str | None = None):
@@ -78,15 +85,16 @@ class SynthMagics(Magics):
         from synthnb.magics._report import report_evaluation, resolve_mode, show_report
         from synthnb.notebook.fit_cells import append_fit_cells
 
+        session = self.session
         display(run_summary_bundle(run, name), raw=True)
         report = not getattr(args, "no_report", False)
         mode = resolve_mode(self.report_mode) if report else None
         evaluation = None
         if mode == "static":
-            evaluation = report_evaluation(self, name, run).compute_all()
-        append_fit_cells(self, name, run, args.df, evaluation=evaluation)
+            evaluation = report_evaluation(session, name).compute_all()
+        append_fit_cells(session, name, args.df, evaluation=evaluation)
         if report:
-            show_report(self, name, run, mode=mode, datasheet=mode != "static")
+            show_report(session, name, mode=mode or self.report_mode, datasheet=mode != "static")
 
 
 def _build_help() -> str:

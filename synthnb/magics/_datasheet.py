@@ -6,7 +6,7 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 
 from synthnb.errors import SynthnbError
 
-__all__ = ["datasheet_command", "execute", "lookup_evaluation", "lookup_run", "read_text_file"]
+__all__ = ["datasheet_command", "execute", "read_text_file"]
 
 
 @magic_arguments(name="synth datasheet")
@@ -21,33 +21,6 @@ def datasheet_command(line):
 
 
 command = datasheet_command
-
-
-def lookup_run(magics, name: str):
-    """The Run bound to *name* by ``%synth fit``, or a SynthnbError saying how to get one."""
-    run = magics.runs.get(name)
-    if run is None:
-        known = ", ".join(magics.runs) or "none yet"
-        raise SynthnbError(f"{name!r} is not a synthetic table made by %synth fit in this kernel (known: {known}); "
-                           f"run %synth fit first, e.g. %synth fit adult --as {name}.")
-    return run
-
-
-def lookup_evaluation(magics, name: str, run):
-    """The latest evaluation ``%synth report`` made of *run* in this kernel, if any.
-
-    ``synthnb.magics._report`` caches evaluations in ``magics.evaluations`` under keys that start
-    with ``(name, id(run))`` and records the run under ``(name, "run")``; the newest matching entry
-    is the one the user last saw.
-    """
-    cache = getattr(magics, "evaluations", None)
-    if not isinstance(cache, dict) or cache.get((name, "run")) is not run:
-        return None
-    found = None
-    for key, value in cache.items():
-        if isinstance(key, tuple) and len(key) > 2 and key[0] == name and key[1] == id(run):
-            found = value
-    return found
 
 
 def read_text_file(path: str | None, what: str) -> str | None:
@@ -76,9 +49,10 @@ def execute(magics, rest: str):
         args = parse_argstring(datasheet_command, rest)
     except Exception as exc:
         raise SynthnbError(f"{exc}. Usage: %synth datasheet NAME [--from FILE]") from None
-    run = lookup_run(magics, args.name)
+    session = magics.session
+    run = session.require_run(args.name)
     previous = read_text_file(args.previous, "the datasheet")
-    evaluation = lookup_evaluation(magics, args.name, run)
+    evaluation = session.latest_evaluation(args.name)
     text = render_datasheet(run, args.name, evaluation=evaluation, previous=previous)
     display({"text/markdown": text, "text/plain": text}, raw=True)
 

@@ -26,18 +26,18 @@ command = export_command
 
 def execute(magics, rest: str):
     """Call :func:`synthnb.export` on the bound run and show what was written."""
-    from synthnb.magics._datasheet import lookup_evaluation, lookup_run, read_text_file
+    from synthnb.magics._datasheet import read_text_file
     from synthnb.provenance.export import export
 
     try:
         args = parse_argstring(export_command, rest)
     except Exception as exc:
         raise SynthnbError(f"{exc}. Usage: %synth export NAME --to DIR [--datasheet FILE] [--force]") from None
-    run = lookup_run(magics, args.name)
+    session = magics.session
     result = export(
-        run,
+        session.require_run(args.name),
         args.directory,
-        lookup_evaluation(magics, args.name, run),
+        session.latest_evaluation(args.name),
         name=args.name,
         datasheet=read_text_file(args.datasheet, "the datasheet"),
         overwrite=args.force,

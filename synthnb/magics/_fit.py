@@ -77,6 +77,6 @@ def execute(magics, rest: str):
         progress=view,
         **params,
     )
-    ns[name] = run.synthetic
-    magics.runs[name] = run
+    # bound only once the run is whole: an interrupted fit (KeyboardInterrupt) leaves the old binding
+    magics.session.bind(name, run)
     magics.after_fit(name, run, args)

@@ -55,56 +55,56 @@ def resolve_mode(mode: str) -> str:
     return mode
 
 
-def report_evaluation(magics, name: str, run, sensitive=None, target=None, known=None, sections=None):
-    """The run's Evaluation for these options, made once and reused by later reports."""
-    from synthnb.evaluate import evaluate
+def report_evaluation(session, name: str, sensitive=None, target=None, known=None, sections=None):
+    """The Evaluation of the run bound to *name* for these options, made once per run and reused.
 
-    cache = magics.__dict__.setdefault("evaluations", {})
-    key = (name, id(run), sensitive, target, known, sections)
-    ev = cache.get(key)
-    if ev is None or cache.get((name, "run")) is not run:
+    Cached in the kernel's :class:`synthnb.session.Session`, which drops it when *name* is fitted again.
+    """
+    from synthnb.evaluate import evaluate
+    from synthnb.session import EvaluationKey
+
+    run = session.require_run(name)
+    key = EvaluationKey(name, sensitive=sensitive, target=target, known=known, sections=sections)
+    ev = session.evaluation(key)
+    if ev is None:
         ev = evaluate(run, sensitive=sensitive, target=target, quasi_identifiers=known,
                       sections=None if sections is None else sections.split(","), lazy=True, name=name)
-        cache[key] = ev
-        cache[(name, "run")] = run
+        session.store_evaluation(key, ev)
     return ev
 
 
-def show_report(magics, name: str, run, mode: str | None = None, *, datasheet: bool = True, **options):
-    """Evaluate *run* and display it in the mode asked for (or the configured one).
+def show_report(session, name: str, mode: str, *, datasheet: bool = True, **options):
+    """Evaluate the run bound to *name* and display it (*mode*: auto, live or static).
 
     With *datasheet*, the fit's datasheet (cell and output) takes the evaluation's figures once every
-    section is computed: before this returns when static, from the background thread when live.
+    section is computed: before this returns when static, from the background thread when live --
+    unless *name* was fitted again meanwhile.
     """
     from synthnb.dashboard.live import show
 
-    ev = report_evaluation(magics, name, run, **options)
+    run = session.require_run(name)
+    ev = report_evaluation(session, name, **options)
     on_done = None
     if datasheet:
         def on_done(evaluation):
-            from synthnb.notebook.fit_cells import has_fit_cells, update_datasheet
+            from synthnb.notebook.fit_cells import update_datasheet
 
-            if has_fit_cells(magics, name, run):
-                update_datasheet(magics, name, evaluation)
-    show(ev, mode=resolve_mode(mode or magics.report_mode), on_done=on_done)
+            if session.cells(name, run) is not None:
+                update_datasheet(session, name, evaluation)
+    show(ev, mode=resolve_mode(mode), on_done=on_done)
     return ev
 
 
 def execute(magics, rest: str):
     """Run ``%synth report``."""
     args = parse_report(rest)
-    run = magics.runs.get(args.name)
-    if run is None:
-        bound = ", ".join(sorted(magics.runs)) or "none yet"
-        raise SynthnbError(
-            f"{args.name!r} is not a synthetic table made by %synth fit in this session (bound: {bound}); run "
-            f"%synth fit DF --as {args.name} first, or call synthnb.evaluate(real_df, synthetic_df) directly."
-        )
+    session = magics.session
+    session.require_run(args.name)
     options = dict(sensitive=args.sensitive, target=args.target, known=args.known, sections=args.sections)
     if args.quiet:
-        ev = report_evaluation(magics, args.name, run, **options)
+        ev = report_evaluation(session, args.name, **options)
     else:
-        ev = show_report(magics, args.name, run, mode=args.mode, **options)
+        ev = show_report(session, args.name, args.mode or magics.report_mode, **options)
     for path, method in ((args.html, ev.to_html), (args.json, ev.to_json), (args.md, ev.to_markdown)):
         if path:
             method(path)

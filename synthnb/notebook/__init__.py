@@ -3,7 +3,8 @@
 - :func:`upsert_cell` -- put one keyed cell into the notebook running the code (through the
   JupyterLab / Notebook 7 extension in ``widgets/labextension``), always leaving a deterministic
   output bundle behind; without the extension, IPython's ``set_next_input`` and the bundle.
-- :func:`append_fit_cells` / :func:`update_datasheet` -- the provenance and datasheet cells of a fit.
+- :func:`append_fit_cells` / :func:`update_datasheet` -- the provenance and datasheet cells of a fit; where
+  they go is kept in the kernel's :class:`synthnb.session.Session`, not here.
 - :func:`materialize` -- turn the bundles of an executed notebook (nbclient, nbval, VS Code) into
   the same keyed cells; what ``synthnb materialize NOTEBOOK.ipynb`` runs.
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from synthnb.errors import SynthnbError
 
 __all__ = ["append_fit_cells", "datasheet_key", "has_fit_cells", "provenance_key", "update_datasheet"]
@@ -18,30 +15,25 @@ def datasheet_key(name: str) -> str:
     return f"datasheet:{name}"
 
 
-@dataclass
-class _FitCells:
-    """What a later datasheet update needs to reach the same notebook cells as the fit did."""
+def _session(session_or_shell):
+    """The session itself, or the session of a shell (or of the magics holding one)."""
+    from synthnb.session import Session, session_for
 
-    run: Any
-    anchor: str | None
-    frontend: bool
-    evaluation: Any = field(default=None)
+    return session_or_shell if isinstance(session_or_shell, Session) else session_for(session_or_shell)
 
 
-#: (id of the shell, synthetic table name) -> the fit's cells; one kernel serves one notebook
-_FITS: dict[tuple[int, str], _FitCells] = {}
-
-
-def append_fit_cells(magics, name: str, run, df_name: str, evaluation=None) -> None:
+def append_fit_cells(session, name: str, df_name: str, evaluation=None) -> None:
     """Upsert ``provenance:NAME`` below the executing cell and ``datasheet:NAME`` at the end.
+
+    Where they go (the fit cell's id, whether the extension serves the notebook) is recorded in the
+    session, so a later :func:`update_datasheet` reaches the same cells.
 
     Parameters
     ----------
-    magics : synthnb.magics.SynthMagics
-        The magics that ran the fit (their shell is the notebook's kernel).
+    session : synthnb.session.Session
+        The kernel's session; *name* is bound in it to the run just fitted.
     name : str
         Variable bound to the synthetic table.
-    run : synthnb.Run
     df_name : str
         Variable holding the source table.
     evaluation : optional
@@ -51,25 +43,24 @@ def append_fit_cells(magics, name: str, run, df_name: str, evaluation=None) -> N
     from synthnb.notebook.upsert import upsert_cell
     from synthnb.provenance.cell import provenance_cell_source
     from synthnb.provenance.datasheet import render_datasheet
+    from synthnb.session import RunCells
 
-    shell = magics.shell
+    shell = session.shell
+    run = session.require_run(name)
     anchor = executing_cell_id(shell)
-    fit = _FitCells(run=run, anchor=anchor, frontend=frontend_present(shell), evaluation=evaluation)
-    _FITS[(id(shell), name)] = fit
+    session.set_cells(name, RunCells(anchor=anchor, frontend=frontend_present(shell), datasheet_evaluation=evaluation))
     upsert_cell(provenance_key(name), provenance_cell_source(run, name, df_name), "code", anchor=anchor,
                 position="below_anchor", shell=shell)
     upsert_cell(datasheet_key(name), render_datasheet(run, name, evaluation), "markdown", anchor=anchor,
-                position="end", merge=_merger(fit, name), shell=shell)
+                position="end", merge=_merger(session, name, run), shell=shell)
 
 
-def has_fit_cells(magics_or_shell, name: str, run=None) -> bool:
+def has_fit_cells(session_or_shell, name: str, run=None) -> bool:
     """True when a ``%synth fit`` in this kernel appended cells for *name* (for *run*, when given)."""
-    shell = getattr(magics_or_shell, "shell", None) or magics_or_shell
-    fit = _FITS.get((id(shell), name))
-    return fit is not None and (run is None or fit.run is run)
+    return _session(session_or_shell).cells(name, run) is not None
 
 
-def update_datasheet(magics_or_shell, name: str, evaluation) -> None:
+def update_datasheet(session_or_shell, name: str, evaluation) -> None:
     """Re-render ``datasheet:NAME`` with *evaluation*'s figures, after the fit cell has returned.
 
     Updates the fit cell's datasheet output in place (display id) and, where the extension served
@@ -78,7 +69,7 @@ def update_datasheet(magics_or_shell, name: str, evaluation) -> None:
 
     Parameters
     ----------
-    magics_or_shell : SynthMagics or InteractiveShell
+    session_or_shell : Session, InteractiveShell or SynthMagics
     name : str
         The synthetic table's name, as bound by ``%synth fit``.
     evaluation : synthnb evaluation
@@ -90,23 +81,30 @@ def update_datasheet(magics_or_shell, name: str, evaluation) -> None:
     from synthnb.notebook.upsert import send_upsert
     from synthnb.provenance.datasheet import render_datasheet
 
-    shell = getattr(magics_or_shell, "shell", None) or magics_or_shell
-    fit = _FITS.get((id(shell), name))
-    if fit is None:
+    session = _session(session_or_shell)
+    run, cells = session.run(name), session.cells(name)
+    if run is None or cells is None:
         raise SynthnbError(f"no %synth fit bound {name!r} in this kernel; run the fit first.")
-    if fit.evaluation is evaluation:  # already written with these figures: nothing to change
+    if cells.datasheet_evaluation is evaluation:  # already written with these figures: nothing to change
         return
-    fit.evaluation = evaluation
-    request = CellRequest(datasheet_key(name), render_datasheet(fit.run, name, evaluation), "markdown",
-                          fit.anchor, "end")
+    cells.datasheet_evaluation = evaluation
+    request = CellRequest(datasheet_key(name), render_datasheet(run, name, evaluation), "markdown",
+                          cells.anchor, "end")
     data, metadata = cell_bundle(request)
     update_display(data, raw=True, metadata=metadata, display_id=display_id(request.key))
-    if fit.frontend:
-        send_upsert(request, merge=_merger(fit, name))
+    if cells.frontend:
+        send_upsert(request, merge=_merger(session, name, run))
 
 
-def _merger(fit: _FitCells, name: str):
+def _merger(session, name: str, run):
     from synthnb.provenance.datasheet import render_datasheet
 
-    # read fit.evaluation when the front end answers, so a newer evaluation is never overwritten
-    return lambda previous: render_datasheet(fit.run, name, fit.evaluation, previous=previous)
+    def merge(previous: str) -> str:
+        # read the session when the front end answers, so newer figures are never overwritten, and a
+        # run fitted over since (its reply comes after the cell, under Run All after every cell) writes nothing
+        cells = session.cells(name, run)
+        if cells is None:
+            return previous
+        return render_datasheet(run, name, cells.datasheet_evaluation, previous=previous)
+
+    return merge

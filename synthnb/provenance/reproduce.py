@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -30,6 +31,7 @@ def reproduce(
     synthetic_sha256: str | None = None,
     versions: Mapping[str, str] | None = None,
     current=None,
+    name: str | None = None,
     allow_changed_source: bool = False,
     progress=None,
 ):
@@ -55,6 +57,8 @@ def reproduce(
         because other versions may produce other bytes.
     current : pandas.DataFrame, optional
         The table now bound to the name, if any (the cell passes ``globals().get(name)``).
+    name : str, optional
+        The variable the cell binds; default: the name *current* is bound to by a fit in this kernel.
     allow_changed_source : bool
         Refit even though the source differs from the recorded one (warns instead of raising;
         the result is then a new table, not the recorded one).
@@ -74,6 +78,19 @@ def reproduce(
     """
     from synthnb._frames import check_frame
     from synthnb.fingerprint import frame_digest, source_fingerprint
+
+    newer = _newer_fit(current, name, synthetic_sha256)
+    if newer is not None:
+        bound_name, run = newer
+        warnings.warn(
+            f"superseded: {bound_name} holds the table of a newer %synth fit in this kernel ({run.spec.model}, seed "
+            f"{run.spec.seed}, sha256 {run.synthetic_sha256[:12]}…), not the one this cell records (sha256 "
+            f"{synthetic_sha256[:12]}…); nothing was refitted or rebound. This cell's text is older than that fit "
+            "(synthnb rewrites it below the fit cell): run it again to confirm the table.",
+            SynthnbWarning,
+            stacklevel=2,
+        )
+        return current
 
     check_frame(source, "the source table")
     now = source_fingerprint(source)
@@ -156,6 +173,27 @@ def describe_source_change(now: Mapping[str, Any], rows: int | None, columns: It
     if not parts:
         parts.append("same rows and columns, but values (or column types or row order) differ")
     return "; ".join(parts)
+
+
+def _newer_fit(current, name: str | None, synthetic_sha256: str | None):
+    """``(name, run)`` when *current* is the table a fit in this kernel bound, and not the recorded one.
+
+    Looks only where IPython is already running (never imports it), so ``reproduce`` works without it.
+    """
+    if current is None or synthetic_sha256 is None or "IPython" not in sys.modules:
+        return None
+    shell = sys.modules["IPython"].get_ipython()
+    if shell is None:
+        return None
+    from synthnb.session import session_for
+
+    session = session_for(shell)
+    names = [name] if name is not None else [n for n in session.names() if shell.user_ns.get(n) is current]
+    for bound_name in names:
+        run = session.run(bound_name)
+        if run is not None and run.synthetic_sha256 != synthetic_sha256 and session.bound_table(bound_name) is current:
+            return bound_name, run
+    return None
 
 
 def _is_frame(obj) -> bool:

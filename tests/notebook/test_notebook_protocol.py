@@ -148,7 +148,8 @@ def test_fit_sends_both_cells_and_update_datasheet_follows_the_evaluation(kernel
     # later (e.g. from the dashboard, in another execution that carries no stamp) the evaluation arrives
     code = (
         "from synthnb.notebook import update_datasheet\n"
-        "run = get_ipython().magics_manager.registry['SynthMagics'].runs['a_syn']\n"
+        "from synthnb.session import session_for\n"
+        "run = session_for(get_ipython()).run('a_syn')\n"
         "ev = synthnb.evaluate(run, sections=['fidelity'])\n"
         "update_datasheet(get_ipython(), 'a_syn', ev)"
     )
