@@ -49,7 +49,8 @@ def library_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {}
-    for dist in ("synthnb", "sdv", "rdt", "copulas", "ctgan", "sdmetrics", "pandas", "numpy", "torch"):
+    for dist in ("synthnb", "sdv", "rdt", "copulas", "ctgan", "sdmetrics", "pandas", "numpy", "torch",
+                 "faker"):
         try:
             out[dist] = version(dist)
         except PackageNotFoundError:
