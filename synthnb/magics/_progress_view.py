@@ -9,9 +9,10 @@ from __future__ import annotations
 import html
 import time
 
+from synthnb.magics._display import identifiers_bundle
 from synthnb.progress import STAGES, ProgressEvent
 
-__all__ = ["ProgressView"]
+__all__ = ["IdentifiersView", "ProgressView"]
 
 _MIN_INTERVAL = 0.2  # seconds between two updates sent to the front end
 
@@ -24,8 +25,14 @@ class ProgressView:
         self._state: dict[str, ProgressEvent] = {}
         self._handle = None
         self._last = 0.0
+        self._identifiers = None
 
     def __call__(self, event: ProgressEvent) -> None:
+        if event.message == "identifiers":
+            # shown at once, above the bars, before any time is spent fitting
+            self._identifiers = event.identifiers
+            self._show()
+            return
         self._state[event.stage] = event
         finished = event.total is not None and event.done >= event.total
         now = time.monotonic()
@@ -49,10 +56,11 @@ class ProgressView:
             )
             rows_text.append(f"{stage:<8} {pct:>5}  {detail}")
         body = "".join(rows_html)
+        ids = identifiers_bundle(self._identifiers) if self._identifiers is not None else None
         return {
             "text/html": f"<div class='synthnb-progress'><b>{html.escape(self._title)}</b>"
-            f"<table>{body}</table></div>",
-            "text/plain": self._title + "\n" + "\n".join(rows_text),
+            f"<table>{body}</table>{ids['text/html'] if ids else ''}</div>",
+            "text/plain": self._title + "\n" + "\n".join(rows_text) + (f"\n{ids['text/plain']}" if ids else ""),
         }
 
     def _show(self) -> None:
@@ -63,6 +71,16 @@ class ProgressView:
             self._handle = display(bundle, raw=True, display_id=True)
         else:
             self._handle.update(bundle, raw=True)
+
+
+class IdentifiersView:
+    """Shows only the identifier table (when live progress is switched off), once, before fitting."""
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if event.message == "identifiers":
+            from IPython.display import display
+
+            display(identifiers_bundle(event.identifiers), raw=True)
 
 
 def _detail(ev: ProgressEvent) -> str:
