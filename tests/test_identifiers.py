@@ -293,27 +293,33 @@ def test_evaluation_of_a_run_compares_only_its_columns(people):
     assert ctx.quasi_identifiers == ("date_of_birth",)
 
 
-def test_summary_and_fit_magic_show_the_identifiers_before_fitting(ip, people, capsys):
+def test_summary_and_fit_magic_show_the_identifiers_before_fitting(ip, people):
+    from IPython.utils.capture import capture_output
+
     from synthnb.magics._display import run_summary_bundle
-    from synthnb.magics._progress_view import ProgressView
-    from synthnb.progress import ProgressEvent
 
     ip.user_ns["people"] = people
-    ip.run_line_magic("config", "SynthMagics.progress = False")
-    ip.run_line_magic("synth", "fit people --keep case_number --rows 50 --no-report")
-    out = capsys.readouterr().out
-    table = out.index("Identifiers found before fitting")
-    assert table < out.index("model ")  # shown before the fit summary
-    assert "case_number" in out[table:] and "KEPT: learned from the real values (keep= override)" in out
-    assert "dropped (no faithful fake exists)" in out
+    for progress in (True, False):
+        ip.run_line_magic("config", f"SynthMagics.progress = {progress}")
+        with capture_output() as cap:
+            assert ip.run_cell("%synth fit people --keep case_number --rows 50 --no-report").success
+        texts = [o.data["text/plain"] for o in cap.outputs]
+        first = texts[0]  # the identifier table comes first, before any progress bar or summary
+        assert first.startswith("Identifiers found before fitting:")
+        assert "KEPT: learned from the real values (keep= override)" in first.split("case_number")[1].splitlines()[0]
+        assert "dropped (no faithful fake exists)" in first and "person name" in first
+        assert any(t.startswith("synthnb · fitting") for t in texts[1:]) == progress
+        assert any(t.startswith("model ") for t in texts[1:])
     run = ip.magics_manager.registry["SynthMagics"].runs["people_syn"]
     assert run.spec.keep == ("case_number",)
     summary = run_summary_bundle(run, "people_syn")["text/plain"]
     assert "replaced with fakes: row_id, full_name" in summary and "KEPT by override: case_number" in summary
     assert "dropped: notes" in summary and "quasi (data): date_of_birth" in summary
     assert [r["column"] for r in run.summary()["identifiers"]][:2] == ["row_id", "full_name"]
-    # the live progress view shows the same table as soon as fit reports it
-    view = ProgressView("t")
-    view._show = lambda: None
-    view(ProgressEvent("prepare", 0, 1, "identifiers", identifiers=run.identifiers))
-    assert "full_name" in view._bundle()["text/plain"] and "person name" in view._bundle()["text/html"]
+
+
+def test_a_kept_identifier_is_learned_not_anonymised_by_sdv(people):
+    # SDV types e-mails as PII and would invent its own; keep= means the real values are learned
+    run = synthnb.fit(people, seed=0, rows=100, keep=["email"])
+    assert run.synthetic["email"].isin(set(people["email"])).mean() > 0.9
+    assert not run.synthetic["phone"].isin(set(people["phone"])).any()

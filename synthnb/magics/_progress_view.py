@@ -25,13 +25,11 @@ class ProgressView:
         self._state: dict[str, ProgressEvent] = {}
         self._handle = None
         self._last = 0.0
-        self._identifiers = None
 
     def __call__(self, event: ProgressEvent) -> None:
         if event.message == "identifiers":
-            # shown at once, above the bars, before any time is spent fitting
-            self._identifiers = event.identifiers
-            self._show()
+            # an output of its own, above the bars, before any time is spent fitting
+            IdentifiersView()(event)
             return
         self._state[event.stage] = event
         finished = event.total is not None and event.done >= event.total
@@ -56,11 +54,10 @@ class ProgressView:
             )
             rows_text.append(f"{stage:<8} {pct:>5}  {detail}")
         body = "".join(rows_html)
-        ids = identifiers_bundle(self._identifiers) if self._identifiers is not None else None
         return {
             "text/html": f"<div class='synthnb-progress'><b>{html.escape(self._title)}</b>"
-            f"<table>{body}</table>{ids['text/html'] if ids else ''}</div>",
-            "text/plain": self._title + "\n" + "\n".join(rows_text) + (f"\n{ids['text/plain']}" if ids else ""),
+            f"<table>{body}</table></div>",
+            "text/plain": self._title + "\n" + "\n".join(rows_text),
         }
 
     def _show(self) -> None:
