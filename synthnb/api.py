@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from synthnb._frames import check_frame
-from synthnb.progress import ProgressCallback
+from synthnb.errors import SynthnbError
+from synthnb.progress import ProgressCallback, emit
 from synthnb.spec import make_spec
 
 __all__ = ["fit"]
@@ -24,6 +25,7 @@ def fit(
     sensitive: str | Iterable[str] | None = None,
     target: str | None = None,
     progress: ProgressCallback | None = None,
+    keep: str | Iterable[str] | None = None,
     **model_params: Any,
 ):
     """Fit a generator on *df* and sample a synthetic table.
@@ -45,25 +47,35 @@ def fit(
     sensitive, target : optional
         Columns recorded on the run for the fairness and utility evaluation.
     progress : callable, optional
-        Receives :class:`synthnb.progress.ProgressEvent` objects while the work runs.
+        Receives :class:`synthnb.progress.ProgressEvent` objects while the work runs; the first one
+        (stage ``prepare``, message ``identifiers``) carries the detected identifiers, before any fitting.
+    keep : str or list of str, optional
+        Direct identifiers to learn from the real values anyway. By default every detected direct
+        identifier (names, e-mails, phones, addresses, record numbers, URLs, IP addresses) is removed
+        before the generator sees the table and replaced by fake values of the same kind, or dropped
+        (free text); see :mod:`synthnb.identifiers`. Naming a column that is not a detected direct
+        identifier is an error.
     **model_params
         Passed to the SDV synthesizer (e.g. ``epochs=50`` for CTGAN/TVAE/CopulaGAN).
 
     Returns
     -------
     Run
+        ``run.identifiers`` lists what was detected and what was done with it.
     """
     import numpy as np
 
+    from synthnb.fake_identifiers import with_fakes
     from synthnb.fingerprint import frame_digest, source_fingerprint
     from synthnb.generators.sdv_adapter import fit_and_sample, library_versions
+    from synthnb.identifiers import detect_identifiers
     from synthnb.run import Run
 
     t0 = time.perf_counter()
     check_frame(df, "df")
     spec = make_spec(
         df.columns, len(df), model=model, rows=rows, seed=seed, holdout=holdout,
-        sensitive=sensitive, target=target, params=model_params,
+        sensitive=sensitive, target=target, params=model_params, keep=keep,
     )
     real = df.copy(deep=True)
     source = source_fingerprint(real)
@@ -74,21 +86,45 @@ def fit(
     train = real.iloc[train_pos].reset_index(drop=True)
     n_rows = spec.rows or len(real)
 
-    fitted = fit_and_sample(train, spec, n_rows, progress)
+    # Identifiers are found and taken out here, before any generator, so that every generator inherits it.
+    t_id = time.perf_counter()
+    roles = detect_identifiers(real, keep=spec.keep)
+    emit(progress, "prepare", 0, 1, "identifiers", identifiers=roles)
+    learn = _learnable(train, roles, spec)
+    seconds_id = time.perf_counter() - t_id
+
+    fitted = fit_and_sample(learn, spec, n_rows, progress)
+    t_fake = time.perf_counter()
+    synthetic = with_fakes(fitted.synthetic, real, train, roles, spec.seed)
     timings = dict(fitted.timings)
+    timings["prepare"] = timings.get("prepare", 0.0) + seconds_id + time.perf_counter() - t_fake
     timings["total"] = time.perf_counter() - t0
     return Run(
-        synthetic=fitted.synthetic,
+        synthetic=synthetic,
         spec=spec,
         real=real,
         train_rows=train_pos,
         holdout_rows=hold_pos,
         timings=timings,
         source=source,
-        synthetic_sha256=frame_digest(fitted.synthetic),
+        synthetic_sha256=frame_digest(synthetic),
         versions=library_versions(),
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         synthesizer=fitted.synthesizer,
         loss=fitted.loss,
         notes=fitted.notes,
+        identifiers=roles,
     )
+
+
+def _learnable(train, roles, spec):
+    """The training rows without the direct identifiers that are replaced or dropped."""
+    removed = [r.column for r in roles if r.role == "direct" and r.action in ("replace", "drop")]
+    learn = train.drop(columns=removed)
+    if learn.shape[1] == 0:
+        raise SynthnbError(
+            f"every column of the table is a direct identifier ({', '.join(map(str, removed))}), so there is nothing "
+            "for a generator to learn. Add the columns to be modelled, or pass keep=[...] for an identifier that "
+            "must be learned from the real values."
+        )
+    return learn

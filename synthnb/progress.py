@@ -17,6 +17,8 @@ class ProgressEvent:
 
     ``done``/``total`` count steps of *stage* (epochs while fitting a neural model); ``total`` is
     ``None`` when the length is unknown. ``metrics`` carries per-step figures such as losses.
+    ``identifiers`` (on the ``prepare`` event with message ``identifiers``, sent before any fitting) holds
+    the :class:`synthnb.identifiers.ColumnRole` objects detected in the table.
     """
 
     stage: str
@@ -24,6 +26,7 @@ class ProgressEvent:
     total: int | None
     message: str = ""
     metrics: Mapping[str, float] = field(default_factory=dict)
+    identifiers: tuple = ()
 
     @property
     def fraction(self) -> float | None:
@@ -35,13 +38,13 @@ class ProgressEvent:
 ProgressCallback = Callable[[ProgressEvent], None]
 
 
-def emit(callback: ProgressCallback | None, stage: str, done: int, total: int | None, message: str = "",
-         **metrics: float) -> None:
+def emit(callback: ProgressCallback | None, stage: str, done: int, total: int | None, message: str = "", *,
+         identifiers: tuple = (), **metrics: float) -> None:
     """Send an event if anyone listens; a failing listener never breaks the work."""
     if callback is None:
         return
     try:
-        callback(ProgressEvent(stage, done, total, message, dict(metrics)))
+        callback(ProgressEvent(stage, done, total, message, dict(metrics), tuple(identifiers)))
     except Exception:  # a broken display must not lose a 20-minute fit
         import logging
 

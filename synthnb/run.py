@@ -33,7 +33,10 @@ class Run:
     versions : dict
         Library versions that produced the table.
     synthesizer : object
-        The fitted SDV synthesizer.
+        The fitted SDV synthesizer (it never saw the replaced or dropped identifier columns).
+    identifiers : tuple of ColumnRole
+        The direct and quasi-identifiers detected before fitting and what was done with each
+        (see :mod:`synthnb.identifiers`).
     """
 
     synthetic: Any
@@ -49,6 +52,7 @@ class Run:
     synthesizer: Any = field(repr=False)
     loss: Any = field(default=None, repr=False)
     notes: tuple[str, ...] = ()
+    identifiers: tuple[Any, ...] = ()
 
     @property
     def n_fitted(self) -> int:
@@ -81,6 +85,7 @@ class Run:
             "seed": self.spec.seed,
             "params": dict(self.spec.params),
             "seconds": round(self.timings.get("total", 0.0), 2),
+            "identifiers": [r.to_dict() for r in self.identifiers],
         }
 
     def __repr__(self) -> str:

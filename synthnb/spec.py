@@ -30,6 +30,8 @@ class FitSpec:
     sensitive: tuple[str, ...] = ()
     target: str | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
+    #: direct identifiers learned from the real values because the user asked (not replaced)
+    keep: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (used by provenance records and the reproduce call)."""
@@ -41,6 +43,7 @@ class FitSpec:
             "sensitive": list(self.sensitive),
             "target": self.target,
             "params": dict(sorted(self.params.items())),
+            "keep": list(self.keep),
         }
 
 
@@ -76,6 +79,7 @@ def make_spec(
     sensitive: str | Iterable[str] | None = None,
     target: str | None = None,
     params: Mapping[str, Any] | None = None,
+    keep: str | Iterable[str] | None = None,
 ) -> FitSpec:
     """Validate the arguments of ``synthnb.fit`` against the source table's columns."""
     columns = list(columns)
@@ -114,6 +118,9 @@ def make_spec(
                 f"column {target!r} is both the target and a sensitive column; the target is what a "
                 "model predicts, the sensitive columns define the groups. Pick different columns."
             )
+    kept = split_columns(keep)
+    for col in kept:
+        _check_column(col, columns, "keep")
     params = dict(params or {})
     epochs = params.get("epochs")
     if epochs is not None:
@@ -132,6 +139,7 @@ def make_spec(
         sensitive=sens,
         target=target,
         params=params,
+        keep=kept,
     )
 
 

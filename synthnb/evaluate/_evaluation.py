@@ -292,6 +292,7 @@ def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_
     from synthnb.evaluate._context import make_context
     from synthnb.fingerprint import source_fingerprint
     from synthnb.run import Run
+    from synthnb.spec import split_columns
 
     run = real if isinstance(real, Run) else synthetic_or_run if isinstance(synthetic_or_run, Run) else None
     if run is not None:
@@ -299,11 +300,18 @@ def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_
             raise SynthnbError("pass evaluate(run) or evaluate(real_df, run), not evaluate(run, df).")
         if holdout is not None:
             raise SynthnbError("a Run already knows its held-out rows; drop holdout=... when passing a Run.")
-        real_df, synthetic = run.real, run.synthetic
-        train = run.train
-        held = run.holdout if run.n_holdout else None
+        # dropped identifier columns (free text) are not in the synthetic table: compare only what it has
+        kept_cols = list(run.synthetic.columns)
+        real_df, synthetic = run.real[kept_cols], run.synthetic
+        train = run.train[kept_cols]
+        held = run.holdout[kept_cols] if run.n_holdout else None
         sensitive = run.spec.sensitive if sensitive is None else sensitive
         target = run.spec.target if target is None else target
+        direct_identifiers = [r.column for r in run.identifiers if r.role == "direct" and r.action != "drop"]
+        if quasi_identifiers is None and any(r.role == "quasi" for r in run.identifiers):
+            secret_col = secret if secret is not None else target
+            detected = [*(r.column for r in run.identifiers if r.role == "quasi"), *split_columns(sensitive)]
+            quasi_identifiers = [c for c in dict.fromkeys(detected) if c != secret_col]
         seed = run.spec.seed if seed is None else seed
         fingerprint = run.source["sha256"]
         spec = run.spec.to_dict()
@@ -312,9 +320,10 @@ def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_
             raise SynthnbError("evaluate needs the synthetic table: evaluate(real_df, synthetic_df, ...) or "
                                "evaluate(run).")
         real_df, synthetic, train, held, spec = real, synthetic_or_run, None, holdout, None
-        fingerprint = None
+        fingerprint, direct_identifiers = None, None
     ctx = make_context(real_df, synthetic, train=train, holdout=held, sensitive=sensitive, target=target,
-                       quasi_identifiers=quasi_identifiers, secret=secret, seed=0 if seed is None else seed)
+                       quasi_identifiers=quasi_identifiers, secret=secret, seed=0 if seed is None else seed,
+                       direct_identifiers=direct_identifiers)
     if fingerprint is None:
         fingerprint = source_fingerprint(ctx.real)["sha256"]
     wanted = list(SECTIONS) if sections is None else [str(s) for s in sections]

@@ -49,7 +49,8 @@ def library_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {}
-    for dist in ("synthnb", "sdv", "rdt", "copulas", "ctgan", "sdmetrics", "pandas", "numpy", "torch"):
+    for dist in ("synthnb", "sdv", "rdt", "copulas", "ctgan", "sdmetrics", "pandas", "numpy", "torch",
+                 "faker"):
         try:
             out[dist] = version(dist)
         except PackageNotFoundError:
@@ -69,6 +70,7 @@ def fit_and_sample(train, spec: FitSpec, n_rows: int, progress: ProgressCallback
 
         emit(progress, "prepare", 0, 1, "detecting column types")
         metadata = Metadata.detect_from_dataframes({_TABLE: train}, infer_keys=None)
+        _learn_kept(metadata, train, spec)
         params = _sdv_params(spec, cls)
         synthesizer = cls(metadata, **params)
     timings["prepare"] = time.perf_counter() - t0
@@ -105,6 +107,19 @@ def fit_and_sample(train, spec: FitSpec, n_rows: int, progress: ProgressCallback
     synthetic = synthetic.reset_index(drop=True)
     notes = tuple(dict.fromkeys(str(w.message).strip() for w in caught))
     return Fitted(synthetic, synthesizer, loss, timings, notes)
+
+
+def _learn_kept(metadata, train, spec: FitSpec) -> None:
+    """Columns kept by the user's ``keep=`` are learned from their values, not anonymised by SDV.
+
+    SDV detects e-mails, names or addresses as PII types and would generate its own fakes for them; the
+    user asked for the real values to be learned, so such a kept column is modelled as categorical.
+    """
+    learned = {"categorical", "numerical", "datetime", "boolean"}
+    columns = metadata.to_dict()["tables"][_TABLE]["columns"]
+    for col in spec.keep:
+        if col in train.columns and columns.get(col, {}).get("sdtype") not in learned:
+            metadata.update_column(column_name=col, table_name=_TABLE, sdtype="categorical")
 
 
 def _sdv_params(spec: FitSpec, cls) -> dict[str, Any]:

@@ -4,7 +4,31 @@ from __future__ import annotations
 
 import html
 
-__all__ = ["run_summary_bundle"]
+__all__ = ["identifiers_bundle", "run_summary_bundle"]
+
+_ID_HEAD = ("column", "kind", "why", "what happens")
+
+
+def identifiers_bundle(roles, title: str = "Identifiers found before fitting") -> dict[str, str]:
+    """A small table of detected identifiers: column, kind, why, what happens (HTML + plain text)."""
+    rows = [(str(r.column), f"{r.role} · {r.kind.replace('_', ' ')}", r.reason, r.what_happens) for r in roles]
+    if not rows:
+        text = "no direct identifier or quasi-identifier detected"
+        return {"text/html": f"<div class='synthnb-identifiers'><b>{html.escape(title)}</b>: {text}</div>",
+                "text/plain": f"{title}: {text}"}
+    head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in _ID_HEAD)
+    body = "".join(
+        "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(v)}</td>" for v in row) + "</tr>" for row in rows
+    )
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(_ID_HEAD[:2])]
+    lines = [f"{title}:"] + [
+        f"  {r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[3]}: {r[2]}" for r in rows
+    ]
+    return {
+        "text/html": f"<div class='synthnb-identifiers'><b>{html.escape(title)}</b><table><tr>{head}</tr>{body}"
+        "</table></div>",
+        "text/plain": "\n".join(lines),
+    }
 
 
 def run_summary_bundle(run, name: str) -> dict[str, str]:
@@ -24,12 +48,29 @@ def run_summary_bundle(run, name: str) -> dict[str, str]:
     ]
     if run.spec.sensitive or run.spec.target:
         lines.append(("evaluate with", f"sensitive={list(run.spec.sensitive)} target={run.spec.target!r}"))
+    lines.append(("identifiers", _identifier_line(s["identifiers"])))
     rows = "".join(
         f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th>"
         f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
         for k, v in lines
     )
+    roles = list(run.identifiers)
+    table = identifiers_bundle(roles, "Identifiers") if roles else {"text/html": "", "text/plain": ""}
+    text = "\n".join(f"{k:<14}{v}" for k, v in lines)
     return {
-        "text/html": f"<div class='synthnb-summary'><table>{rows}</table></div>",
-        "text/plain": "\n".join(f"{k:<14}{v}" for k, v in lines),
+        "text/html": f"<div class='synthnb-summary'><table>{rows}</table>{table['text/html']}</div>",
+        "text/plain": text + ("\n" + table["text/plain"] if roles else ""),
     }
+
+
+def _identifier_line(roles: list[dict]) -> str:
+    """One line: what was replaced, dropped, kept by override, and the quasi-identifiers."""
+    groups = {"replace": "replaced with fakes", "drop": "dropped", "keep": "KEPT by override", "data": "quasi (data)"}
+    parts = []
+    for action, label in groups.items():
+        cols = [r["column"] for r in roles if r["action"] == action]
+        if cols:
+            parts.append(f"{label}: {', '.join(cols)}")
+    if not any(r["role"] == "direct" for r in roles):
+        parts.insert(0, "no direct identifier detected")
+    return "; ".join(parts)

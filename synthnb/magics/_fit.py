@@ -22,9 +22,15 @@ __all__ = ["fit_command", "parse_fit"]
           help="fraction of real rows kept out of fitting for honest evaluation (default 0.2; 0 = none)")
 @argument("--sensitive", default=None, help="comma-separated sensitive columns, e.g. sex,race")
 @argument("--target", default=None, help="the column a downstream model would predict, e.g. income")
+@argument("--keep", default=None,
+          help="comma-separated direct identifiers to learn from the real values instead of replacing them")
 @argument("--no-report", action="store_true", help="do not show the evaluation after fitting")
 def fit_command(line):
     """Fit a generator on a DataFrame and bind a synthetic copy.
+
+    Direct identifiers (names, e-mails, phones, addresses, record numbers, URLs, IP addresses, free
+    text) are detected by content and shown before fitting; they are replaced with fake values (or
+    dropped) unless named in --keep.
 
     Example: %synth fit adult --model ctgan --epochs 50 --sensitive sex,race --target income
     """
@@ -49,7 +55,7 @@ def execute(magics, rest: str):
     """Run ``%synth fit``: look up the frame, call :func:`synthnb.fit`, bind and show the result."""
     from synthnb.api import fit
     from synthnb.generators import NEURAL_MODELS, canonical_model
-    from synthnb.magics._progress_view import ProgressView
+    from synthnb.magics._progress_view import IdentifiersView, ProgressView
 
     args = parse_fit(rest)
     ns = magics.shell.user_ns
@@ -65,7 +71,7 @@ def execute(magics, rest: str):
         params["epochs"] = args.epochs
     elif magics.epochs is not None and model in NEURAL_MODELS:
         params["epochs"] = magics.epochs
-    view = ProgressView(f"synthnb · fitting {model} on {args.df}") if magics.progress else None
+    view = ProgressView(f"synthnb · fitting {model} on {args.df}") if magics.progress else IdentifiersView()
     run = fit(
         ns[args.df],
         model=model,
@@ -74,6 +80,7 @@ def execute(magics, rest: str):
         holdout=magics.holdout if args.holdout is None else args.holdout,
         sensitive=args.sensitive,
         target=args.target,
+        keep=args.keep,
         progress=view,
         **params,
     )

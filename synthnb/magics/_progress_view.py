@@ -9,9 +9,10 @@ from __future__ import annotations
 import html
 import time
 
+from synthnb.magics._display import identifiers_bundle
 from synthnb.progress import STAGES, ProgressEvent
 
-__all__ = ["ProgressView"]
+__all__ = ["IdentifiersView", "ProgressView"]
 
 _MIN_INTERVAL = 0.2  # seconds between two updates sent to the front end
 
@@ -26,6 +27,10 @@ class ProgressView:
         self._last = 0.0
 
     def __call__(self, event: ProgressEvent) -> None:
+        if event.message == "identifiers":
+            # an output of its own, above the bars, before any time is spent fitting
+            IdentifiersView()(event)
+            return
         self._state[event.stage] = event
         finished = event.total is not None and event.done >= event.total
         now = time.monotonic()
@@ -63,6 +68,16 @@ class ProgressView:
             self._handle = display(bundle, raw=True, display_id=True)
         else:
             self._handle.update(bundle, raw=True)
+
+
+class IdentifiersView:
+    """Shows only the identifier table (when live progress is switched off), once, before fitting."""
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if event.message == "identifiers":
+            from IPython.display import display
+
+            display(identifiers_bundle(event.identifiers), raw=True)
 
 
 def _detail(ev: ProgressEvent) -> str:

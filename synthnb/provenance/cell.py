@@ -20,7 +20,8 @@ def provenance_cell_source(run, name: str, df_name: str) -> str:
     """The source of a code cell that re-creates (or confirms) *name* from *df_name*.
 
     The cell calls :func:`synthnb.reproduce` once, with the whole recipe written out as
-    literals: model, parameters, seed, rows, holdout, sensitive columns and target, the source
+    literals: model, parameters, seed, rows, holdout, sensitive columns, target and (when the user
+    overrode the replacement of a direct identifier) keep, the source
     table's fingerprint, the synthetic table's digest and the library versions. Running it in a
     fresh kernel refits and checks the bytes; running it where *name* already holds the recorded
     table only confirms it ("Run all" does not refit twice). It never appends cells.
@@ -52,6 +53,7 @@ def provenance_cell_source(run, name: str, df_name: str) -> str:
         ("holdout", gen["holdout"]),
         ("sensitive", gen["sensitive"]),
         ("target", gen["target"]),
+        *([("keep", gen["keep"])] if gen.get("keep") else []),
         ("source_sha256", src["sha256"]),
         ("source_rows", src["rows"]),
         ("source_columns", src["columns"]),

@@ -223,6 +223,7 @@ def _composition(rec, evaluation) -> str:
         f"- **Columns** ({len(out['columns'])}): {cols}.",
         f"- **Sensitive columns** (as declared when fitting): {sensitive}; **target**: {target}.",
         f"- **Relation to real people**: {_individuals(rec, evaluation)}",
+        *_identifier_composition(rec),
         f"- **Digest**: the canonical CSV (no index, LF line ends) has sha256 `{out['sha256']}`.",
     ]
     return "\n".join(lines)
@@ -252,6 +253,7 @@ def _preprocessing(rec, evaluation) -> str:
     )
     return "\n".join([
         f"- **Holdout**: {held}",
+        _identifier_preprocessing(rec),
         "- **Transformations**: synthnb did not clean or relabel the data; SDV detected column types and applied "
         "its reversible transformers (its defaults for this synthesizer) before fitting.",
         "- **Raw data**: the real table is not part of this dataset and is not distributed with it.",
@@ -304,6 +306,62 @@ def _maintenance(rec, evaluation) -> str:
         "synthnb writes holds the full call) refits and checks the bytes; it refuses if the source table changed.\n"
         "- **Updates**: re-fitting gives a new table with a new digest; this datasheet describes only the digest above."
     )
+
+
+def _cols(roles) -> str:
+    return ", ".join(f"`{r['column']}` ({r['kind'].replace('_', ' ')})" for r in roles)
+
+
+def _identifier_composition(rec) -> list[str]:
+    roles = rec.get("identifiers", [])
+    direct = [r for r in roles if r["role"] == "direct"]
+    quasi = [r for r in roles if r["role"] == "quasi"]
+    replaced = [r for r in direct if r["action"] == "replace"]
+    dropped = [r for r in direct if r["action"] == "drop"]
+    kept = [r for r in direct if r["action"] == "keep"]
+    if not direct:
+        lines = ["- **Direct identifiers**: none detected (synthnb looked for person names, e-mail addresses, phone "
+                 "numbers, street addresses, record/case/account numbers, URLs, IP addresses and free text by "
+                 "content, before fitting)."]
+    else:
+        parts = []
+        if replaced:
+            parts.append(f"{_cols(replaced)} hold FAKE values of the same kind and format, none equal to a real value")
+        if dropped:
+            parts.append(f"{_cols(dropped)} {'is' if len(dropped) == 1 else 'are'} not in this dataset (dropped)")
+        if kept:
+            parts.append(f"{_cols(kept)} {'was' if len(kept) == 1 else 'were'} KEPT by override (`keep=`): learned "
+                         "from the real values, so real identifiers may appear and these columns must be treated "
+                         "like the real data")
+        lines = [f"- **Direct identifiers** (detected by content before fitting): {'; '.join(parts)}."]
+    if quasi:
+        lines.append(f"- **Quasi-identifiers** (stay data; what an attacker may know about a person): {_cols(quasi)}.")
+    return lines
+
+
+def _identifier_preprocessing(rec) -> str:
+    direct = [r for r in rec.get("identifiers", []) if r["role"] == "direct"]
+    if not direct:
+        return ("- **Identifiers**: no direct identifier was detected, so every column was given to the generator "
+                "as it was.")
+
+    def listed(rs) -> str:
+        return "; ".join(f"`{r['column']}` ({r['reason']})" for r in rs)
+
+    parts = []
+    replaced = [r for r in direct if r["action"] == "replace"]
+    dropped = [r for r in direct if r["action"] == "drop"]
+    kept = [r for r in direct if r["action"] == "keep"]
+    if replaced:
+        parts.append("Replaced by seeded fake values of the same kind and format, each checked to differ from every "
+                     f"real value of its column: {listed(replaced)}.")
+    if dropped:
+        parts.append(f"Dropped, because no faithful fake exists: {listed(dropped)}.")
+    if kept:
+        parts.append(f"Kept by the user's override (`keep={[r['column'] for r in kept]!r}`) and learned from the real "
+                     f"values: {listed(kept)}.")
+    return ("- **Identifiers**: synthnb detected direct identifiers by their content and took them out of the table "
+            "before the generator saw it.\n" + "\n".join(f"  - {p}" for p in parts))
 
 
 # --- evaluation, read defensively -------------------------------------------------------------

@@ -31,8 +31,10 @@ def provenance_record(run, name: str, df_name: str | None = None) -> dict[str, A
     dict
         ``synthetic`` (always True), ``name``, ``source`` (fingerprint, shape, column names and
         types; never values), ``generator`` (model, parameters, seed, holdout, sensitive,
-        target), ``output`` (rows, columns, sha256 of the canonical CSV), ``split`` (fitted and
-        held-out row counts), ``versions``, ``created`` and ``timings``.
+        target, keep), ``output`` (rows, columns, sha256 of the canonical CSV), ``split`` (fitted and
+        held-out row counts), ``identifiers`` (every detected direct and quasi-identifier with its kind,
+        reason and action: replace, drop, keep by override, or data), ``versions``, ``created`` and
+        ``timings``.
     """
     from synthnb.generators import MODELS
 
@@ -59,7 +61,9 @@ def provenance_record(run, name: str, df_name: str | None = None) -> dict[str, A
             "holdout": spec["holdout"],
             "sensitive": spec["sensitive"],
             "target": spec["target"],
+            "keep": list(spec.get("keep", [])),
         },
+        "identifiers": [r.to_dict() for r in getattr(run, "identifiers", ())],
         "split": {"fitted_rows": int(run.n_fitted), "holdout_rows": int(run.n_holdout)},
         "output": {
             "rows": int(synthetic.shape[0]),

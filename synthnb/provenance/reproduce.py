@@ -25,6 +25,7 @@ def reproduce(
     params: Mapping[str, Any] | None = None,
     sensitive: Iterable[str] | None = None,
     target: str | None = None,
+    keep: Iterable[str] | None = None,
     source_sha256: str | None = None,
     source_rows: int | None = None,
     source_columns: Iterable[str] | None = None,
@@ -46,8 +47,9 @@ def reproduce(
     ----------
     source : pandas.DataFrame
         The real table. It is never modified.
-    model, seed, rows, holdout, params, sensitive, target
-        The recipe, as :func:`synthnb.fit` takes it.
+    model, seed, rows, holdout, params, sensitive, target, keep
+        The recipe, as :func:`synthnb.fit` takes it (*keep*: direct identifiers learned from the real
+        values by override).
     source_sha256, source_rows, source_columns
         The recorded source fingerprint (see :func:`synthnb.fingerprint.source_fingerprint`).
     synthetic_sha256 : str, optional
@@ -135,6 +137,7 @@ def reproduce(
         holdout=holdout,
         sensitive=list(sensitive or []) or None,
         target=target,
+        keep=list(keep or []) or None,
         progress=progress,
         **dict(params or {}),
     )
