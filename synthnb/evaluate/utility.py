@@ -59,9 +59,12 @@ def utility(ctx) -> Section:
     headline = f"Synthetic-trained {key} {syn[key]:.3f} vs real-trained {real[key]:.3f} (ratio {score:.2f})."
     decided_by = f"{key} ratio {score:.2f}"
     if collapsed:
-        headline = (f"POOR whatever the {key} ratio ({score:.2f}): {collapsed}; a model trained on the synthetic "
-                    f"table misses most of the people with {ctx.target} = {models.positive}.")
-        decided_by = collapsed
+        label = {"roc_auc": "ROC AUC", "accuracy": "Accuracy"}.get(key, key)
+        headline = (f"{label} ratio {score:.2f}, but {collapsed}: it misses most of the people "
+                    f"with {ctx.target} = {models.positive}, so the card is poor.")
+        decided_by = (f"positive-class selection rate {fig['synthetic']['selection_rate']:.1%} vs "
+                      f"{fig['real']['selection_rate']:.1%}, F1 {fig['synthetic']['f1']:.3f} vs "
+                      f"{fig['real']['f1']:.3f} (synthetic- vs real-trained)")
     findings = [
         f"A model trained on the synthetic table reaches {key.replace('_', ' ')} {syn[key]:.3f} on {test_rows}, "
         f"against {real[key]:.3f} for the same model trained on real rows."
