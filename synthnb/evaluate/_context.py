@@ -8,7 +8,7 @@ from typing import Any
 
 from synthnb.errors import SynthnbError
 
-__all__ = ["DEMOGRAPHIC_HINTS", "EvalContext", "make_context", "sdtypes_of"]
+__all__ = ["DEMOGRAPHIC_HINTS", "EvalContext", "make_context", "sdtypes_from_metadata", "sdtypes_of"]
 
 #: column-name fragments that usually mark what an attacker knows about a person (quasi-identifiers)
 DEMOGRAPHIC_HINTS = ("age", "sex", "gender", "race", "ethnic", "marital", "country", "zip", "postcode", "birth")
@@ -30,11 +30,14 @@ class EvalContext:
     target: str | None
     quasi_identifiers: tuple[str, ...]
     secret: str | None
+    #: synthnb's type of every column (numerical, datetime, boolean or categorical), from ``sdv_metadata``
     sdtypes: dict[str, str]
     seed: int = 0
     #: columns that identify a person on their own (names, e-mails, case numbers): not data to compare, but
     #: checked for verbatim reuse by the privacy section
     direct_identifiers: tuple[str, ...] = ()
+    #: SDV's single-table metadata of every column (what the generator learned with, or SDV's detection)
+    sdv_metadata: dict = field(default_factory=dict, repr=False)
     #: results shared between sections (the trained models), filled once
     memo: dict = field(default_factory=dict, repr=False)
 
@@ -47,9 +50,20 @@ class EvalContext:
         """Real rows a model is tested on: the holdout, or (optimistically) the fitted rows."""
         return self.train if self.holdout is None else self.holdout
 
+    @property
+    def data_columns(self) -> list[str]:
+        """The columns compared as data: every column but the direct identifiers."""
+        return [c for c in self.real.columns if c not in self.direct_identifiers]
+
+    @property
+    def data_sdtypes(self) -> dict[str, str]:
+        """``sdtypes`` of the data columns only."""
+        return {c: self.sdtypes[c] for c in self.data_columns}
+
     def metadata(self) -> dict[str, Any]:
-        """The single-table metadata dict sdmetrics reads."""
-        return {"columns": {col: {"sdtype": t} for col, t in self.sdtypes.items()}}
+        """The single-table metadata dict sdmetrics reads: SDV's, restricted to the data columns."""
+        cols = self.sdv_metadata.get("columns", {})
+        return {"columns": {c: cols.get(c, {"sdtype": self.sdtypes[c]}) for c in self.data_columns}}
 
 
 def sdtypes_of(frame) -> dict[str, str]:
@@ -65,6 +79,33 @@ def sdtypes_of(frame) -> dict[str, str]:
             out[str(col)] = "datetime"
         else:
             out[str(col)] = "categorical"
+    return out
+
+
+#: SDV sdtype -> synthnb's, for the SDV types the sections handle as such; ordinal scales count as categories
+_FROM_SDV = {"numerical": "numerical", "boolean": "boolean", "categorical": "categorical", "ordinal": "categorical"}
+
+
+def sdtypes_from_metadata(metadata: dict, frame) -> dict[str, str]:
+    """synthnb's column types from SDV's metadata.
+
+    Numerical, boolean and categorical (ordinal too) keep their meaning. Datetime stays datetime only for a
+    datetime column (a date held as text is compared as text). Identifiers and personal-data types (``id``,
+    ``email``, ``name``, ``phone_number``, ``unknown``, ...) are categorical: two values are equal or not,
+    never near. Columns the metadata lacks are typed from their dtype (:func:`sdtypes_of`).
+    """
+    by_dtype = sdtypes_of(frame)
+    cols = metadata.get("columns", {})
+    out = {}
+    for col in frame.columns:
+        name = str(col)
+        sdv = cols.get(name, {}).get("sdtype")
+        if sdv is None:
+            out[name] = by_dtype[name]
+        elif sdv == "datetime":
+            out[name] = "datetime" if frame[col].dtype.kind == "M" else "categorical"
+        else:
+            out[name] = _FROM_SDV.get(sdv, "categorical")
     return out
 
 
@@ -84,9 +125,14 @@ def _check(col: str, frame, role: str, which: str) -> None:
 
 
 def make_context(real, synthetic, *, train=None, holdout=None, sensitive=None, target=None,
-                 quasi_identifiers=None, secret=None, seed: int = 0, direct_identifiers=None) -> EvalContext:
-    """Validate the inputs of :func:`synthnb.evaluate` and bundle them; raises SynthnbError on bad input."""
+                 quasi_identifiers=None, secret=None, seed: int = 0, direct_identifiers=None,
+                 metadata: dict | None = None) -> EvalContext:
+    """Validate the inputs of :func:`synthnb.evaluate` and bundle them; raises SynthnbError on bad input.
+
+    *metadata* is SDV's single-table metadata the generator learned with; None: SDV's detection on *real*.
+    """
     from synthnb._frames import check_frame
+    from synthnb.generators.sdv_adapter import table_metadata
 
     check_frame(real, "the real table")
     check_frame(synthetic, "the synthetic table")
@@ -98,12 +144,17 @@ def make_context(real, synthetic, *, train=None, holdout=None, sensitive=None, t
             "evaluate a synthetic table made from this real table."
         )
     synthetic = synthetic[list(real.columns)]
+    idents = _columns(direct_identifiers)
+    for col in idents:
+        _check(col, real, "direct identifier", "real")
     sens = _columns(sensitive)
     for col in sens:
         _check(col, real, "sensitive", "real")
+        _not_identifier(col, idents, "sensitive column")
     if target is not None:
         target = str(target)
         _check(target, real, "target", "real")
+        _not_identifier(target, idents, "target")
         if target in sens:
             raise SynthnbError(
                 f"column {target!r} is both the target and a sensitive column; pick different columns."
@@ -128,10 +179,24 @@ def make_context(real, synthetic, *, train=None, holdout=None, sensitive=None, t
                 "quasi-identifier the attacker knows; remove it from quasi_identifiers."
             )
     train = real if train is None else train
+    if metadata is None:
+        metadata = table_metadata(real)
+    missing_meta = [c for c in real.columns if str(c) not in metadata.get("columns", {})]
+    if missing_meta:  # columns the generator never saw (dropped before fitting): SDV's detection types them
+        detected = table_metadata(real[missing_meta])["columns"]
+        metadata = {**metadata, "columns": {**metadata.get("columns", {}), **detected}}
     if holdout is not None and len(holdout) == 0:
         holdout = None
     return EvalContext(
         real=real, train=train, holdout=holdout, synthetic=synthetic, sensitive=sens, target=target,
-        quasi_identifiers=tuple(qis), secret=secret, sdtypes=sdtypes_of(real), seed=int(seed),
-        direct_identifiers=_columns(direct_identifiers),
+        quasi_identifiers=tuple(qis), secret=secret, sdtypes=sdtypes_from_metadata(metadata, real), seed=int(seed),
+        direct_identifiers=idents, sdv_metadata=metadata,
     )
+
+
+def _not_identifier(col: str, idents: tuple[str, ...], role: str) -> None:
+    if col in idents:
+        raise SynthnbError(
+            f"column {col!r} is a direct identifier (it names a person), so it cannot be the {role}: groups or "
+            "outcomes of single people mean nothing. Pick another column, or drop it from direct_identifiers."
+        )

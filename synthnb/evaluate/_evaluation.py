@@ -254,7 +254,7 @@ def _compute(name: str, ctx) -> Section:
 
 def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_identifiers=None,
              secret=None, holdout=None, sections: Iterable[str] | None = None, lazy: bool = False,
-             seed: int | None = None, name: str | None = None) -> Evaluation:
+             seed: int | None = None, name: str | None = None, direct_identifiers=None) -> Evaluation:
     """Evaluate a synthetic table against the real one: fidelity, utility, privacy and fairness.
 
     Parameters
@@ -283,6 +283,9 @@ def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_
         Seed of the models and baselines (default: the run's seed, else 0).
     name : str, optional
         A label for reports (the variable name of the synthetic table).
+    direct_identifiers : str or list of str, optional
+        Columns that identify a person on their own (names, e-mails, case numbers). They are left out of
+        fidelity, diagnostic, utility and fairness (they are not data) and checked by the privacy section.
 
     Returns
     -------
@@ -291,6 +294,7 @@ def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_
     from synthnb.errors import SynthnbError
     from synthnb.evaluate._context import make_context
     from synthnb.fingerprint import source_fingerprint
+    from synthnb.generators.sdv_adapter import table_metadata
     from synthnb.run import Run
     from synthnb.spec import split_columns
 
@@ -315,15 +319,25 @@ def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_
         seed = run.spec.seed if seed is None else seed
         fingerprint = run.source["sha256"]
         spec = run.spec.to_dict()
+        metadata = table_metadata(run)  # the metadata its generator learned with: scores equal SDV's report
     else:
         if synthetic_or_run is None:
             raise SynthnbError("evaluate needs the synthetic table: evaluate(real_df, synthetic_df, ...) or "
                                "evaluate(run).")
         real_df, synthetic, train, held, spec = real, synthetic_or_run, None, holdout, None
-        fingerprint, direct_identifiers = None, None
+        fingerprint = None
+        metadata = None  # SDV's detection on the real table
+        if direct_identifiers is None:  # the same content-based detection a fit uses
+            from synthnb._frames import check_frame
+            from synthnb.identifiers import detect_identifiers
+
+            check_frame(real_df, "the real table")
+            roles = {*split_columns(sensitive), target, secret}
+            direct_identifiers = [r.column for r in detect_identifiers(real_df)
+                                  if r.role == "direct" and r.column not in roles]
     ctx = make_context(real_df, synthetic, train=train, holdout=held, sensitive=sensitive, target=target,
                        quasi_identifiers=quasi_identifiers, secret=secret, seed=0 if seed is None else seed,
-                       direct_identifiers=direct_identifiers)
+                       direct_identifiers=direct_identifiers, metadata=metadata)
     if fingerprint is None:
         fingerprint = source_fingerprint(ctx.real)["sha256"]
     wanted = list(SECTIONS) if sections is None else [str(s) for s in sections]

@@ -12,7 +12,12 @@ from typing import Any
 
 from synthnb.errors import SynthnbError
 
-__all__ = ["Models", "fitted_models", "positive_label", "task_of"]
+__all__ = ["COLLAPSE_RATIO", "Models", "collapse_reason", "fitted_models", "positive_figures", "positive_label",
+           "task_of"]
+
+#: the synthetic-trained model has collapsed when its positive-class selection rate or F1 is below this share
+#: of the real-trained model's: it misses most positives, whatever its ROC AUC says
+COLLAPSE_RATIO = 0.5
 
 _MAX_NATIVE_CATEGORIES = 250  # HistGradientBoosting's limit for native categorical splits is 255 bins
 _LOCK = threading.Lock()
@@ -72,6 +77,45 @@ def _design(frames, features, sdtypes):
     return mats, np.array(is_cat)
 
 
+def positive_figures(models) -> dict[str, dict[str, float]]:
+    """Share of test rows predicted positive, and F1 for the positive class, of each model (classification)."""
+    import numpy as np
+    from sklearn.metrics import f1_score
+
+    y = np.asarray(models.y_test).astype(str)
+    out = {}
+    for which, pred in (("synthetic", models.pred_synthetic), ("real", models.pred_real)):
+        p = np.asarray(pred).astype(str)
+        out[which] = {
+            "selection_rate": float(np.mean(p == str(models.positive))),
+            "f1": float(f1_score(y, p, labels=[str(models.positive)], average="macro", zero_division=0)),
+        }
+    return out
+
+
+def collapse_reason(models) -> str | None:
+    """Why the synthetic-trained model's predictions cannot be compared (None: they can).
+
+    It has collapsed when its selection rate or F1 for the positive class is below :data:`COLLAPSE_RATIO`
+    of the real-trained model's. Regression targets have no positive class and never collapse here.
+    """
+    if models.task == "regression":
+        return None
+    fig = positive_figures(models)
+    syn, real = fig["synthetic"], fig["real"]
+    low = [m for m in ("selection_rate", "f1") if syn[m] < COLLAPSE_RATIO * real[m]]
+    if not low:
+        return None
+    pos = models.positive
+    parts = []
+    if "selection_rate" in low:
+        parts.append(f"predicts {pos!s} for {syn['selection_rate']:.1%} of people against "
+                     f"{real['selection_rate']:.1%} for the real-trained model")
+    if "f1" in low:
+        parts.append(f"its F1 for {pos!s} is {syn['f1']:.3f} against {real['f1']:.3f}")
+    return "the synthetic-trained model " + " and ".join(parts) + " (below half)"
+
+
 def _make(task: str, is_cat, seed: int):
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
@@ -103,7 +147,7 @@ def _fit(ctx) -> Models:
     if target is None:
         raise SynthnbError("no target column; pass target='COLUMN' to evaluate utility and model fairness.")
     task = task_of(ctx)
-    features = [c for c in ctx.real.columns if c != target]
+    features = [c for c in ctx.data_columns if c != target]  # direct identifiers are not features
     train_real = ctx.train[ctx.train[target].notna()]
     syn = ctx.synthetic[ctx.synthetic[target].notna()]
     test = ctx.test[ctx.test[target].notna()]

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from synthnb.evaluate._section import Section, versions
 
-__all__ = ["binary_outcome", "fairness", "gap_finding"]
+__all__ = ["FAIRNESS_THRESHOLDS", "MIN_GAP", "MIN_GROUP_ROWS", "NOISE_SE", "binary_outcome", "fairness",
+           "gap_finding", "gap_kept", "rate_table"]
 
-_MIN_GROUP_SHARE = 0.01  # groups smaller than this are listed but do not drive the findings
+MIN_GROUP_ROWS = 30  # fewer real rows: the group's real rate is too uncertain to judge a distortion by
+NOISE_SE = 2.0  # a synthetic rate within this many standard errors of the real rate is not a distortion
+MIN_GAP = 0.05  # distortions are measured against the widest real gap, or this when the groups are closer
 
 FAIRNESS_THRESHOLDS = (
-    "Gap kept = 1 − |synthetic gap − real gap| ÷ real gap, for the widest gap in the target's rate between "
-    "groups of each sensitive column (the worst column counts). ≥ 0.8 good: the synthetic table keeps the "
-    "gap within 20 %; 0.5–0.8 fair; < 0.5 poor: conclusions about groups drawn from it would be wrong."
+    f"Gap kept, per sensitive column. Groups with at least {MIN_GROUP_ROWS} real rows count; each has a real "
+    "rate p, a standard error SE = √(p(1 − p) ÷ rows) and a synthetic rate q. For every pair of counting groups "
+    f"a, b: distortion = max(0, |(q_a − q_b) − (p_a − p_b)| − {NOISE_SE:g}·SE_a − {NOISE_SE:g}·SE_b), so a "
+    f"synthetic rate within {NOISE_SE:g} standard errors of the real one is not a distortion. Gap kept = "
+    f"max(0, 1 − the largest distortion ÷ the widest real gap between counting groups, at least {MIN_GAP:g}); "
+    "a counting group missing from the synthetic table scores 0. The worst column is the score, and the "
+    "sentence names it and the two groups that decide it. Smaller groups are listed with their rates and do not "
+    "count. ≥ 0.8 good: every gap is kept within 20 %; 0.5–0.8 fair; < 0.5 poor: conclusions about groups "
+    "drawn from the synthetic table would be wrong."
 )
 
 
@@ -28,27 +37,113 @@ def _groups(series):
     return series.astype("object").where(series.notna(), "(missing)").astype(str).to_numpy()
 
 
-def gap_finding(column: str, outcome: str, real_rates, syn_rates, shares) -> tuple[str, float]:
-    """A sentence on how the synthetic table changes the widest real gap, and the gap-kept score in [0, 1]."""
-    big = [g for g in real_rates.index if shares.get(g, 0) >= _MIN_GROUP_SHARE and g in syn_rates.index]
-    if len(big) < 2:
-        return f"{column}: fewer than two groups large enough to compare.", 1.0
-    r = real_rates[big]
-    lo, hi = r.idxmin(), r.idxmax()
-    real_gap = float(r[hi] - r[lo])
-    syn_gap = float(syn_rates[hi] - syn_rates[lo])
-    kept = max(0.0, 1.0 - abs(syn_gap - real_gap) / max(real_gap, 0.01))
-    figures = (f"{outcome} rate {lo} {r[lo]:.3f} vs {hi} {r[hi]:.3f} in the real table (gap {real_gap:.3f}); "
-               f"{syn_rates[lo]:.3f} vs {syn_rates[hi]:.3f} in the synthetic table (gap {syn_gap:.3f})")
+def rate_table(real_rates, syn_rates, real_rows, syn_rows=None):
+    """Per group: real rows and rate, its standard error, synthetic rows and rate, whether it counts."""
+    import numpy as np
+    import pandas as pd
+
+    def by_name(values):
+        s = pd.Series(values, dtype=float)
+        s.index = s.index.map(str)
+        return s
+
+    real_rates, syn_rates = by_name(real_rates), by_name(syn_rates)
+    groups = list(dict.fromkeys([*real_rates.index, *syn_rates.index]))
+    t = pd.DataFrame(index=pd.Index(groups))
+    t["real rows"] = by_name(real_rows).reindex(groups).fillna(0).astype(int)
+    t["real"] = real_rates.reindex(groups)
+    t["real SE"] = np.sqrt(t["real"] * (1 - t["real"]) / t["real rows"].where(t["real rows"] > 0))
+    if syn_rows is not None:
+        t["synthetic rows"] = by_name(syn_rows).reindex(groups).fillna(0).astype(int)
+    t["synthetic"] = syn_rates.reindex(groups)
+    t["counts"] = t["real rows"] >= MIN_GROUP_ROWS
+    return t
+
+
+def gap_kept(table) -> dict:
+    """The gap-kept score of one column (see FAIRNESS_THRESHOLDS) and the two groups that decide it.
+
+    Returns a dict with ``kept`` (None when fewer than two groups count), ``groups`` (the deciding pair, the
+    group with the higher real rate first), ``real_gap``, ``syn_gap``, ``distortion``, ``widest`` and
+    ``missing`` (a counting group absent from the synthetic table, or None).
+    """
+    import itertools
+
+    counted = table[table["counts"]]
+    out = {"kept": None, "groups": (), "real_gap": None, "syn_gap": None, "distortion": 0.0, "widest": None,
+           "missing": None}
+    if len(counted) < 2:
+        return out
+    absent = counted[counted["synthetic"].isna()]
+    widest = float(counted["real"].max() - counted["real"].min())
+    out["widest"] = widest
+    if len(absent):
+        out.update(kept=0.0, missing=str(absent.index[0]), groups=(str(absent.index[0]),))
+        return out
+    best = None
+    for a, b in itertools.combinations(counted.index, 2):
+        if counted.at[a, "real"] < counted.at[b, "real"]:
+            a, b = b, a
+        real_gap = float(counted.at[a, "real"] - counted.at[b, "real"])
+        syn_gap = float(counted.at[a, "synthetic"] - counted.at[b, "synthetic"])
+        change = abs(syn_gap - real_gap)
+        distortion = max(0.0, change - NOISE_SE * (counted.at[a, "real SE"] + counted.at[b, "real SE"]))
+        # the largest distortion decides; among pairs within noise, the widest real gap is the one to name
+        rank = (distortion, change if distortion > 0 else real_gap)
+        if best is None or rank > best[0]:
+            best = (rank, str(a), str(b), real_gap, syn_gap, distortion)
+    _, a, b, real_gap, syn_gap, distortion = best
+    kept = max(0.0, 1.0 - distortion / max(widest, MIN_GAP))
+    out.update(kept=kept, groups=(a, b), real_gap=real_gap, syn_gap=syn_gap, distortion=distortion)
+    return out
+
+
+def _verb(real_gap: float, syn_gap: float, distortion: float) -> str:
+    if distortion == 0:
+        return f"keeps the gap within sampling noise ({NOISE_SE:g} standard errors)"
     if real_gap > 0.01 and syn_gap < 0:
-        verb = "REVERSES the gap"
-    elif syn_gap < 0.5 * real_gap:
-        verb = f"SHRINKS the gap by {1 - syn_gap / real_gap:.0%}" if real_gap > 0 else "keeps the gap"
-    elif syn_gap > 1.5 * real_gap and syn_gap - real_gap > 0.01:
-        verb = f"INFLATES the gap by {syn_gap / max(real_gap, 1e-12) - 1:.0%}"
-    else:
-        verb = "keeps the gap roughly"
-    return f"{column}: the synthetic data {verb} — {figures}.", kept
+        return "REVERSES the gap"
+    if syn_gap < 0.5 * real_gap:
+        return f"SHRINKS the gap by {1 - syn_gap / real_gap:.0%}"
+    if syn_gap > 1.5 * real_gap and syn_gap - real_gap > 0.01:
+        return f"INFLATES the gap by {syn_gap / max(real_gap, 1e-12) - 1:.0%}"
+    return "keeps the gap roughly"
+
+
+def _small_groups(column: str, table) -> str:
+    """The groups that do not count, with their rates and why; empty when every group counts."""
+    small = table[~table["counts"]]
+    if not len(small):
+        return ""
+    parts = []
+    for g, row in small.iterrows():
+        rows = int(row["real rows"])
+        real = "not in the real table" if rows == 0 else f"{rows} real rows, real {row['real']:.3f}"
+        syn = "absent" if row["synthetic"] != row["synthetic"] else f"{row['synthetic']:.3f}"
+        parts.append(f"{g} ({real}, synthetic {syn})")
+    return (f"{column}: not counted, fewer than {MIN_GROUP_ROWS} real rows so their real rate is too uncertain to "
+            f"judge: {'; '.join(parts)}.")
+
+
+def gap_finding(column: str, outcome: str, real_rates, syn_rates, real_rows) -> tuple[str, float | None]:
+    """A sentence naming the groups that decide the column's gap-kept score, and that score (None: no score)."""
+    table = rate_table(real_rates, syn_rates, real_rows)
+    return _sentence(column, outcome, table, gap_kept(table)), gap_kept(table)["kept"]
+
+
+def _sentence(column: str, outcome: str, table, g: dict) -> str:
+    if g["kept"] is None:
+        return f"{column}: fewer than two groups with at least {MIN_GROUP_ROWS} real rows; no gap to judge."
+    if g["missing"] is not None:
+        row = table.loc[g["missing"]]
+        return (f"{column}: group {g['missing']} ({row['real rows']} real rows, {outcome} rate {row['real']:.3f}) is "
+                "MISSING from the synthetic table, so its gaps cannot be kept; gap kept 0.00.")
+    a, b = g["groups"]
+    ra, rb = table.loc[a], table.loc[b]
+    return (f"{column}: the synthetic data {_verb(g['real_gap'], g['syn_gap'], g['distortion'])} between {a} and "
+            f"{b} — {outcome} rate {ra['real']:.3f} vs {rb['real']:.3f} in the real table (gap {g['real_gap']:.3f}, "
+            f"{ra['real rows']} and {rb['real rows']} rows); {ra['synthetic']:.3f} vs {rb['synthetic']:.3f} in the "
+            f"synthetic table (gap {g['syn_gap']:.3f}); gap kept {g['kept']:.2f}.")
 
 
 def fairness(ctx) -> Section:
@@ -58,15 +153,11 @@ def fairness(ctx) -> Section:
         MetricFrame,
         demographic_parity_difference,
         demographic_parity_ratio,
-        equalized_odds_difference,
-        false_positive_rate,
         selection_rate,
-        true_positive_rate,
     )
-    from sklearn.metrics import accuracy_score
 
     from synthnb.errors import SynthnbError
-    from synthnb.evaluate._models import fitted_models, positive_label, task_of
+    from synthnb.evaluate._models import positive_label, task_of
 
     if not ctx.sensitive:
         raise SynthnbError("no sensitive columns; pass sensitive=['sex', ...] to evaluate fairness.")
@@ -81,20 +172,16 @@ def fairness(ctx) -> Section:
     y_real = binary_outcome(real[ctx.target], positive, task, threshold)
     y_syn = binary_outcome(syn[ctx.target], positive, task, threshold)
 
-    try:
-        models = fitted_models(ctx)
-        model_error = None
-    except Exception as exc:  # the data part stands on its own; say why the model part is missing
-        models, model_error = None, str(exc)
-
-    scores, tables, figures, findings, kept_all = {}, {}, [], [], []
+    scores, tables, figures, findings = {}, {}, [], []
+    decisions = []  # (kept, column, sentence, decision) per column with a score
     for col in ctx.sensitive:
         g_real, g_syn = _groups(real[col]), _groups(syn[col])
         mf_real = MetricFrame(metrics=selection_rate, y_true=y_real, y_pred=y_real, sensitive_features=g_real)
         mf_syn = MetricFrame(metrics=selection_rate, y_true=y_syn, y_pred=y_syn, sensitive_features=g_syn)
-        rates = pd.DataFrame({"real": mf_real.by_group, "synthetic": mf_syn.by_group})
-        shares = pd.Series(g_real).value_counts(normalize=True)
-        rates["real share of rows"] = shares.reindex(rates.index).fillna(0.0)
+        rates = rate_table(mf_real.by_group, mf_syn.by_group, pd.Series(g_real).value_counts(),
+                           pd.Series(g_syn).value_counts())
+        rates["real share of rows"] = rates["real rows"] / max(len(g_real), 1)
+        decision = gap_kept(rates)
         rates.index.name = col
         tables[f"base_rates_{col}"] = rates.reset_index()
         dp = {
@@ -107,55 +194,104 @@ def fairness(ctx) -> Section:
         scores[f"fairness_{col}_dp_difference_synthetic"] = float(dp["synthetic"][0])
         scores[f"fairness_{col}_dp_ratio_real"] = float(dp["real"][1])
         scores[f"fairness_{col}_dp_ratio_synthetic"] = float(dp["synthetic"][1])
-        sentence, kept = gap_finding(col, outcome, mf_real.by_group, mf_syn.by_group, shares.to_dict())
+        sentence = _sentence(col, outcome, rates, decision)
         findings.append(sentence)
-        kept_all.append(kept)
-        scores[f"fairness_{col}_gap_kept"] = kept
+        small = _small_groups(col, rates)
+        if small:
+            findings.append(small)
+        if decision["kept"] is not None:
+            scores[f"fairness_{col}_gap_kept"] = decision["kept"]
+            decisions.append((decision["kept"], col, sentence + (f" {small}" if small else ""), decision))
         figures.append({
             "kind": "bars", "title": f"Share with {outcome} by {col}: real vs synthetic", "column": col,
             "categories": [str(g) for g in rates.index],
-            "series": {"real": [round(float(v), 6) for v in rates["real"]],
+            "series": {"real": [round(float(v), 6) if v == v else 0.0 for v in rates["real"]],
                        "synthetic": [round(float(v), 6) if v == v else 0.0 for v in rates["synthetic"]]},
             "highlight": True,
         })
-        if models is not None:
-            yt = binary_outcome(pd.Series(models.y_test), positive, task, threshold)
-            g_test = _groups(models.test_frame[col])
-            metrics = {"accuracy": accuracy_score, "selection_rate": selection_rate,
-                       "tpr": true_positive_rate, "fpr": false_positive_rate}
-            parts = []
-            for which, pred in (("synthetic-trained", models.pred_synthetic), ("real-trained", models.pred_real)):
-                yp = binary_outcome(pd.Series(pred), positive, task, threshold)
-                mf = MetricFrame(metrics=metrics, y_true=yt, y_pred=yp, sensitive_features=g_test)
-                by = mf.by_group.copy()
-                by.columns = [f"{m} ({which})" for m in by.columns]
-                parts.append(by)
-                eo = float(equalized_odds_difference(yt, yp, sensitive_features=g_test))
-                key = which.replace("-", "_")
-                scores[f"fairness_{col}_eo_difference_{key}"] = eo
-                scores[f"fairness_{col}_dp_difference_{key}"] = float(
-                    demographic_parity_difference(yt, yp, sensitive_features=g_test))
-            both = pd.concat(parts, axis=1)
-            both.index.name = col
-            tables[f"model_by_{col}"] = both.reset_index()
-            findings.append(
-                f"{col}: equalized-odds difference of the synthetic-trained model "
-                f"{scores[f'fairness_{col}_eo_difference_synthetic_trained']:.3f} vs real-trained "
-                f"{scores[f'fairness_{col}_eo_difference_real_trained']:.3f}."
-            )
-    if model_error:
-        findings.append(f"Model fairness not computed: {model_error}")
-    score = float(min(kept_all)) if kept_all else float("nan")
+    _model_part(ctx, positive, task, threshold, scores, tables, findings)
+    if decisions:
+        kept, col, headline, decision = min(decisions, key=lambda d: d[0])  # the first column on a tie
+        score = float(kept)
+        decided_by = f"{col}: {' vs '.join(decision['groups'])}"
+    else:
+        score, headline, decided_by = float("nan"), " ".join(findings[:1]), ""
     scores["fairness_gap_kept"] = score
     return Section(
         name="fairness",
         title="Fairness",
         score=score,
-        headline=findings[0] if findings else "",
+        headline=headline,
         scores=scores,
         tables=tables,
         figures=figures,
         findings=findings,
         thresholds=FAIRNESS_THRESHOLDS,
         library=versions("fairlearn", "scikit-learn"),
+        decided_by=decided_by,
     )
+
+
+def _model_part(ctx, positive, task, threshold, scores, tables, findings) -> None:
+    """Group metrics of the synthetic- and real-trained models; 'not meaningful' when the former collapsed."""
+    import pandas as pd
+    from fairlearn.metrics import (
+        MetricFrame,
+        demographic_parity_difference,
+        equalized_odds_difference,
+        false_positive_rate,
+        selection_rate,
+        true_positive_rate,
+    )
+    from sklearn.metrics import accuracy_score
+
+    from synthnb.evaluate._models import collapse_reason, fitted_models, positive_figures
+
+    try:
+        models = fitted_models(ctx)
+    except Exception as exc:  # the data part stands on its own; say why the model part is missing
+        findings.append(f"Model fairness not computed: {exc}")
+        return
+    collapsed = collapse_reason(models)
+    if models.task != "regression":
+        fig = positive_figures(models)
+        tables["model_comparison"] = pd.DataFrame({
+            "model": ["synthetic-trained", "real-trained"],
+            "selection rate": [fig["synthetic"]["selection_rate"], fig["real"]["selection_rate"]],
+            f"F1 for {models.positive}": [fig["synthetic"]["f1"], fig["real"]["f1"]],
+            "group comparisons": ["not meaningful" if collapsed else "meaningful", "meaningful"],
+        })
+    if collapsed:
+        findings.append(
+            f"Model comparisons are not meaningful: {collapsed}. A model that predicts almost nobody positive "
+            "shows small differences between groups; that is not fairness, so its figures below are not read "
+            "as fairer or less fair."
+        )
+    yt = binary_outcome(pd.Series(models.y_test), positive, task, threshold)
+    metrics = {"accuracy": accuracy_score, "selection_rate": selection_rate,
+               "tpr": true_positive_rate, "fpr": false_positive_rate}
+    for col in ctx.sensitive:
+        g_test = _groups(models.test_frame[col])
+        parts = []
+        for which, pred in (("synthetic-trained", models.pred_synthetic), ("real-trained", models.pred_real)):
+            yp = binary_outcome(pd.Series(pred), positive, task, threshold)
+            mf = MetricFrame(metrics=metrics, y_true=yt, y_pred=yp, sensitive_features=g_test)
+            by = mf.by_group.copy()
+            by.columns = [f"{m} ({which})" for m in by.columns]
+            parts.append(by)
+            key = which.replace("-", "_")
+            scores[f"fairness_{col}_eo_difference_{key}"] = float(
+                equalized_odds_difference(yt, yp, sensitive_features=g_test))
+            scores[f"fairness_{col}_dp_difference_{key}"] = float(
+                demographic_parity_difference(yt, yp, sensitive_features=g_test))
+        both = pd.concat(parts, axis=1)
+        both.index.name = col
+        tables[f"model_by_{col}"] = both.reset_index()
+        eo_syn = scores[f"fairness_{col}_eo_difference_synthetic_trained"]
+        eo_real = scores[f"fairness_{col}_eo_difference_real_trained"]
+        if collapsed:
+            findings.append(f"{col}: equalized-odds difference of the synthetic-trained model {eo_syn:.3f} "
+                            f"(not meaningful: the model collapsed) vs real-trained {eo_real:.3f}.")
+        else:
+            findings.append(f"{col}: equalized-odds difference of the synthetic-trained model {eo_syn:.3f} vs "
+                            f"real-trained {eo_real:.3f}.")

@@ -13,8 +13,9 @@ _BINS = 20
 
 FIDELITY_THRESHOLDS = (
     "sdmetrics' quality score averages how well each column's distribution (Column Shapes) and each pair's "
-    "correlation or contingency (Column Pair Trends) match the real table. ≥ 0.85 good, 0.70–0.85 fair "
-    "(check the weakest columns and pairs), < 0.70 poor."
+    "correlation or contingency (Column Pair Trends) match the real table, with the column types the generator "
+    "learned with (SDV's metadata, so it equals SDV's evaluate_quality); direct identifiers are left out. "
+    "≥ 0.85 good, 0.70–0.85 fair (check the weakest columns and pairs), < 0.70 poor."
 )
 DIAGNOSTIC_THRESHOLDS = (
     "The diagnostic checks validity (values inside real ranges and categories) and structure (same columns). "
@@ -32,11 +33,16 @@ def _reports():
 
 
 def _generate(report_cls, ctx):
-    """Run an sdmetrics report on every real row; returns it, its properties, score and score per property."""
+    """Run an sdmetrics report on every real row; returns it, its properties, score and score per property.
+
+    The metadata is SDV's (what the generator learned with), so the score equals SDV's own report; direct
+    identifiers are left out: they are not data to compare.
+    """
     report = report_cls()
+    cols = ctx.data_columns
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        report.generate(ctx.real, ctx.synthetic, ctx.metadata(), verbose=False)
+        report.generate(ctx.real[cols], ctx.synthetic[cols], ctx.metadata(), verbose=False)
     props = report.get_properties()
     by_prop = {str(k): float(v) for k, v in zip(props["Property"], props["Score"], strict=True)}
     return report, props, float(report.get_score()), by_prop
@@ -50,6 +56,8 @@ def fidelity(ctx) -> Section:
     pairs = report.get_details("Column Pair Trends")
     findings = []
     worst = shapes.sort_values("Score").head(3)
+    if ctx.direct_identifiers:
+        findings.append(f"Left out as direct identifiers (not data): {', '.join(ctx.direct_identifiers)}.")
     if len(worst):
         listed = ", ".join(f"{c} ({s:.2f})" for c, s in zip(worst["Column"], worst["Score"], strict=True))
         findings.append(f"The columns whose distributions differ most from the real table: {listed}.")
@@ -71,9 +79,9 @@ def fidelity(ctx) -> Section:
             "fidelity_column_pair_trends": by_prop.get("Column Pair Trends"),
         },
         tables={"properties": props, "column_shapes": shapes, "column_pair_trends": pairs},
-        figures=[f for f in (correlation_difference(ctx.real, ctx.synthetic, ctx.sdtypes),
-                             _pair_heatmap(pairs, list(ctx.real.columns))) if f is not None]
-        + distribution_figures(ctx.real, ctx.synthetic, ctx.sdtypes),
+        figures=[f for f in (correlation_difference(ctx.real, ctx.synthetic, ctx.data_sdtypes),
+                             _pair_heatmap(pairs, ctx.data_columns)) if f is not None]
+        + distribution_figures(ctx.real, ctx.synthetic, ctx.data_sdtypes),
         findings=findings,
         thresholds=FIDELITY_THRESHOLDS,
         library=versions("sdmetrics"),

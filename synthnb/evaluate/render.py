@@ -28,7 +28,7 @@ def card(title: str, section) -> dict[str, Any]:
                 "thresholds": ""}
     if section.error or section.score is None or (isinstance(section.score, float) and math.isnan(section.score)):
         return {"title": title, "section": name, "score": None, "level": "error",
-                "headline": section.error or "no score", "thresholds": section.thresholds}
+                "headline": section.error or section.headline or "no score", "thresholds": section.thresholds}
     s = float(section.score)
     level = "good" if s >= good else "fair" if s >= fair else "poor"
     if section.verdict is not None:  # a finding decides, and can only make the card worse
@@ -236,7 +236,9 @@ def _card_html(c: dict) -> str:
     score = "—" if c["score"] is None else f"{c['score']:.2f}"
     return (f"<div class='synthnb-card' style='--c:{_COLOURS[c['level']]}'><div class='t'>{_esc(c['title'])}</div>"
             f"<div class='s'>{score}</div><div class='l'>{_esc(c['level'])}</div>"
-            f"<div class='h'>{_esc(c['headline'])}</div><div class='why'>{_esc(c['thresholds'])}</div></div>")
+            f"<div class='h'>{_esc(c['headline'])}</div>"
+            + (f"<div class='why'>Decided by: {_esc(c['decided_by'])}</div>" if c.get("decided_by") else "")
+            + f"<div class='why'>{_esc(c['thresholds'])}</div></div>")
 
 
 def summary_html(ev, computed_only: bool = False) -> str:

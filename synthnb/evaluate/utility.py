@@ -9,7 +9,9 @@ __all__ = ["metrics_of", "utility"]
 UTILITY_THRESHOLDS = (
     "Utility = the synthetic-trained model's score ÷ the real-trained model's score on the same real test rows "
     "(ROC AUC for a two-class target, accuracy for more classes, R² for a number; capped at 1). ≥ 0.95 good: "
-    "models trained on the synthetic table are nearly as good; 0.85–0.95 fair; < 0.85 poor."
+    "models trained on the synthetic table are nearly as good; 0.85–0.95 fair; < 0.85 poor. Whatever the ratio, "
+    "the card is poor when the synthetic-trained model's selection rate or F1 for the positive class is below "
+    "half the real-trained model's: it misses most of the people a model is built to find."
 )
 
 
@@ -36,7 +38,7 @@ def utility(ctx) -> Section:
     """Compare the two models of :mod:`synthnb.evaluate._models` on real test rows."""
     import pandas as pd
 
-    from synthnb.evaluate._models import fitted_models
+    from synthnb.evaluate._models import collapse_reason, fitted_models, positive_figures
 
     models = fitted_models(ctx)
     syn, real = metrics_of(models, "synthetic"), metrics_of(models, "real")
@@ -46,9 +48,23 @@ def utility(ctx) -> Section:
     scores.update({f"utility_{m}_real_trained": v for m, v in real.items()})
     scores[f"utility_{key}_ratio"] = score
     scores["utility_score"] = score
+    collapsed = collapse_reason(models)
+    if models.task != "regression":
+        fig = positive_figures(models)
+        scores["utility_selection_rate_synthetic_trained"] = fig["synthetic"]["selection_rate"]
+        scores["utility_selection_rate_real_trained"] = fig["real"]["selection_rate"]
     table = pd.DataFrame({"metric": list(syn), "trained on synthetic": list(syn.values()),
                           "trained on real": [real[m] for m in syn]})
     test_rows = f"{len(models.y_test):,} real rows"
+    headline = f"Synthetic-trained {key} {syn[key]:.3f} vs real-trained {real[key]:.3f} (ratio {score:.2f})."
+    decided_by = f"{key} ratio {score:.2f}"
+    if collapsed:
+        label = {"roc_auc": "ROC AUC", "accuracy": "Accuracy"}.get(key, key)
+        headline = (f"{label} ratio {score:.2f}, but {collapsed}: it misses most of the people "
+                    f"with {ctx.target} = {models.positive}, so the card is poor.")
+        decided_by = (f"positive-class selection rate {fig['synthetic']['selection_rate']:.1%} vs "
+                      f"{fig['real']['selection_rate']:.1%}, F1 {fig['synthetic']['f1']:.3f} vs "
+                      f"{fig['real']['f1']:.3f} (synthetic- vs real-trained)")
     findings = [
         f"A model trained on the synthetic table reaches {key.replace('_', ' ')} {syn[key]:.3f} on {test_rows}, "
         f"against {real[key]:.3f} for the same model trained on real rows."
@@ -58,6 +74,8 @@ def utility(ctx) -> Section:
         listed = "; ".join(f"{m.replace('_', ' ')} {syn[m]:.3f} vs {real[m]:.3f}" for m in others)
         label = f" (F1 for {models.positive!r})" if models.task == "binary" else ""
         findings.append(f"Other test metrics, synthetic-trained vs real-trained{label}: {listed}.")
+    if collapsed:
+        findings.append(f"Utility is poor: {collapsed}.")
     if ctx.optimistic:
         findings.append(
             "No real rows were held out: the test rows were also used to fit the generator, so these figures "
@@ -69,7 +87,7 @@ def utility(ctx) -> Section:
         name="utility",
         title="Utility",
         score=score,
-        headline=f"Synthetic-trained {key} {syn[key]:.3f} vs real-trained {real[key]:.3f} (ratio {score:.2f}).",
+        headline=headline,
         scores=scores,
         tables={"metrics": table},
         figures=[{"kind": "bars", "title": "Model trained on synthetic vs on real rows, tested on real rows",
@@ -78,4 +96,6 @@ def utility(ctx) -> Section:
         findings=findings,
         thresholds=UTILITY_THRESHOLDS,
         library=versions("scikit-learn"),
+        verdict="poor" if collapsed else None,
+        decided_by=decided_by,
     )

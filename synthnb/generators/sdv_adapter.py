@@ -18,7 +18,7 @@ from synthnb.errors import SynthnbError
 from synthnb.progress import ProgressCallback, emit
 from synthnb.spec import FitSpec
 
-__all__ = ["Fitted", "fit_and_sample", "library_versions"]
+__all__ = ["Fitted", "fit_and_sample", "library_versions", "table_metadata"]
 
 _TABLE = "table"
 _QUIET_LOGGERS = ("sdv", "rdt", "copulas", "ctgan", "SingleTableSynthesizer", "Metadata")
@@ -56,6 +56,28 @@ def library_versions() -> dict[str, str]:
         except PackageNotFoundError:
             continue
     return out
+
+
+def table_metadata(source) -> dict[str, Any]:
+    """SDV's single-table metadata dict (``{"columns": {name: {"sdtype": ...}, ...}}``) for evaluating *source*.
+
+    A Run (anything with a fitted ``synthesizer``) gives the metadata its generator learned with, so that
+    scores equal ``sdv.evaluation.evaluate_quality(real, synthetic, synthesizer.get_metadata())``; a DataFrame
+    gives SDV's own detection, with the same options :func:`fit_and_sample` detects with.
+    """
+    import pandas as pd
+
+    if not isinstance(source, pd.DataFrame):
+        synthesizer = getattr(source, "synthesizer", None)
+        if synthesizer is not None and hasattr(synthesizer, "get_metadata"):
+            tables = synthesizer.get_metadata().to_dict()["tables"]
+            return tables.get(_TABLE) or next(iter(tables.values()))
+        source = source.train  # a Run without its synthesizer: detect on the rows the generator saw
+    with _quiet([]):
+        from sdv.metadata import Metadata
+
+        metadata = Metadata.detect_from_dataframes({_TABLE: source}, infer_keys=None)
+    return metadata.to_dict()["tables"][_TABLE]
 
 
 def fit_and_sample(train, spec: FitSpec, n_rows: int, progress: ProgressCallback | None = None) -> Fitted:

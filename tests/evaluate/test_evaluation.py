@@ -116,3 +116,36 @@ def test_profile_is_built_on_demand_and_real_side_cached(adult_3k, run_3k):
     ev2 = synthnb.evaluate(real, syn.iloc[::-1].reset_index(drop=True), sections=["diagnostic"])
     ev2.profile()
     assert next(iter(profile_mod._REAL_PROFILES.values())) is cached  # same source: the real side is reused
+
+
+def test_direct_identifiers_are_not_data(adult_3k, run_3k):
+    """An identifier column (unique per person) is left out of fidelity, diagnostic, utility and fairness."""
+    real = adult_3k.head(600).assign(case_no=[f"K{k:05d}" for k in range(600)])
+    syn = run_3k.synthetic.head(600).assign(case_no=[f"K{k:05d}" for k in range(600, 1200)])
+    before = (frame_hash(real), frame_hash(syn))
+    ev = synthnb.evaluate(real, syn, sensitive="sex", target="income", direct_identifiers="case_no",
+                          sections=["fidelity", "diagnostic", "utility", "fairness"])
+    assert ev.context.direct_identifiers == ("case_no",)
+    assert "case_no" not in set(ev["fidelity"].tables["column_shapes"]["Column"])
+    assert "case_no" not in set(ev["diagnostic"].tables["data_validity"]["Column"])
+    assert "case_no" not in {f.get("column") for f in ev["fidelity"].figures}
+    from synthnb.evaluate._models import fitted_models
+
+    assert "case_no" not in fitted_models(ev.context).features
+    assert ev["fairness"].ok and ev["utility"].ok
+    # the same evaluation without the identifier column gives the same data figures
+    plain = synthnb.evaluate(real.drop(columns="case_no"), syn.drop(columns="case_no"), sensitive="sex",
+                             target="income", sections=["fidelity", "utility"])
+    assert ev["fidelity"].score == pytest.approx(plain["fidelity"].score, abs=1e-12)
+    assert ev["utility"].score == pytest.approx(plain["utility"].score, abs=1e-12)
+    assert (frame_hash(real), frame_hash(syn)) == before
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"direct_identifiers": "case", "target": "income"}, "direct identifier column 'case' is not in the real"),
+    ({"direct_identifiers": "sex", "sensitive": "sex", "target": "income"}, "'sex' is a direct identifier"),
+    ({"direct_identifiers": "income", "target": "income"}, "'income' is a direct identifier"),
+])
+def test_identifier_roles_are_checked(adult_3k, run_3k, kwargs, message):
+    with pytest.raises(SynthnbError, match=message):
+        synthnb.evaluate(adult_3k.head(100), run_3k.synthetic.head(100), sections=["diagnostic"], **kwargs)

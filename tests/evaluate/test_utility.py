@@ -94,3 +94,64 @@ def test_multiclass_target_reports_accuracy_and_macro_f1(adult_3k):
         assert ev.scores[f"utility_accuracy_{which}_trained"] == pytest.approx(accuracy_score(y_test, pred), abs=1e-12)
         assert ev.scores[f"utility_f1_macro_{which}_trained"] == pytest.approx(
             f1_score(y_test, pred, average="macro", zero_division=0), abs=1e-12)
+
+
+# --- a synthetic-trained model that collapsed: poor whatever the ROC AUC, and not read as fairer --------------
+
+@pytest.fixture(scope="module")
+def collapsed(adult_3k):
+    """Real rows split 2,000 / 1,000; the "synthetic" table is the 2,000 with 90 % of the >50K rows removed."""
+    import synthnb
+
+    real, holdout = adult_3k.head(2000), adult_3k.iloc[2000:]
+    positives = real.index[real["income"] == ">50K"]
+    syn = real.drop(index=positives[: int(0.9 * len(positives))]).reset_index(drop=True)
+    ev = synthnb.evaluate(real, syn, holdout=holdout, target="income", sensitive=["sex", "race"],
+                          sections=["utility", "fairness"])
+    return real, syn, holdout, ev
+
+
+def test_collapsed_model_makes_the_card_poor(collapsed):
+    from sklearn.metrics import f1_score
+
+    from synthnb.evaluate.render import cards
+
+    real, syn, holdout, ev = collapsed
+    preds, _ = reference_models(real, syn, holdout, "income", 0)
+    y = holdout["income"].to_numpy()
+    rate = {w: float(np.mean(preds[w] == ">50K")) for w in ("synthetic", "real")}
+    f1 = {w: float(f1_score(y, preds[w], pos_label=">50K")) for w in ("synthetic", "real")}
+    assert rate["synthetic"] < 0.5 * rate["real"] or f1["synthetic"] < 0.5 * f1["real"]
+    sec = ev["utility"]
+    assert ev.scores["utility_selection_rate_synthetic_trained"] == pytest.approx(rate["synthetic"], abs=1e-12)
+    assert ev.scores["utility_selection_rate_real_trained"] == pytest.approx(rate["real"], abs=1e-12)
+    assert sec.verdict == "poor"
+    assert f"{rate['synthetic']:.1%}" in sec.headline and f"{rate['real']:.1%}" in sec.headline
+    assert "misses most of the people with income = >50K" in sec.headline
+    card = next(c for c in cards(ev) if c["title"] == "Utility")
+    assert card["level"] == "poor" and card["score"] == pytest.approx(sec.score)
+    assert f"{f1['synthetic']:.3f}" in card["decided_by"] and f"{f1['real']:.3f}" in card["decided_by"]
+
+
+def test_collapsed_model_is_not_meaningful_in_fairness(collapsed):
+    _, _, _, ev = collapsed
+    sec = ev["fairness"]
+    table = sec.tables["model_comparison"].set_index("model")
+    assert table.loc["synthetic-trained", "group comparisons"] == "not meaningful"
+    assert table.loc["synthetic-trained", "selection rate"] == pytest.approx(
+        ev.scores["utility_selection_rate_synthetic_trained"], abs=1e-12)
+    assert any(f.startswith("Model comparisons are not meaningful") for f in sec.findings)
+    for col in ("sex", "race"):
+        line = next(f for f in sec.findings if f.startswith(f"{col}: equalized-odds"))
+        assert "not meaningful" in line
+
+
+def test_a_model_that_keeps_its_positives_is_compared(adult_3k):
+    import synthnb
+
+    real, holdout = adult_3k.head(2000), adult_3k.iloc[2000:]
+    ev = synthnb.evaluate(real, real.sample(frac=1.0, random_state=1).reset_index(drop=True), holdout=holdout,
+                          target="income", sensitive="sex", sections=["utility", "fairness"])
+    assert ev["utility"].verdict is None
+    assert ev["fairness"].tables["model_comparison"].loc[0, "group comparisons"] == "meaningful"
+    assert not any("not meaningful" in f for f in ev["fairness"].findings)
