@@ -77,6 +77,7 @@ def execute(magics, rest: str):
         progress=view,
         **params,
     )
-    ns[name] = run.synthetic
+    # a copy: edits in the notebook must not change the table the Run (and its digest) describes
+    ns[name] = run.synthetic.copy(deep=True)
     magics.runs[name] = run
     magics.after_fit(name, run, args)
