@@ -287,9 +287,10 @@ def _uses(rec, evaluation) -> str:
 def _distribution(rec, evaluation) -> str:
     name = rec["name"]
     return (
-        f"- `synthnb.export` / `%synth export {name} --to DIR` writes `{name}.csv` (with a `.synthnb.json` sidecar "
-        f"marking it synthetic), `{name}.parquet` (marked synthetic in its metadata), this datasheet, "
-        "`croissant.json` (Croissant 1.0 with Responsible-AI fields), `prov.json` (W3C PROV) and `manifest.json`: "
+        f"- `synthnb.export` / `%synth export {name} --to DIR` writes `{name}.csv` (with a "
+        f"`{name}.csv-metadata.json` sidecar marking it synthetic), `{name}.parquet` (marked synthetic in its "
+        "metadata), this datasheet, `croissant.json` (Croissant 1.0 with Responsible-AI fields), `prov.json` "
+        "(W3C PROV) and `manifest.json`: "
         "the sha256 of every file, signed with Ed25519.\n"
         "- `synthnb verify DIR --key FINGERPRINT` checks every byte and the signature."
     ) + _export_lines(rec)
@@ -328,12 +329,17 @@ def _export_lines(rec) -> str:
 
 def _maintenance(rec, evaluation) -> str:
     src, gen = rec["source"], rec["generator"]
+    derived = rec.get("derived_from")
+    # reproduce re-creates what the model generated; an edited table's own digest cannot be re-created
+    generated = derived["sha256"] if derived else rec["output"]["sha256"]
     return (
         f"- **Reproduce**: `synthnb.reproduce(<source table>, model={gen['model']!r}, seed={gen['seed']}, "
         f"rows={gen['rows']}, holdout={gen['holdout']}, params={gen['params']!r}, "
-        f"source_sha256='{src['sha256']}', synthetic_sha256='{rec['output']['sha256']}')` (the provenance cell "
-        "synthnb writes holds the full call) refits and checks the bytes; it refuses if the source table changed.\n"
-        "- **Updates**: re-fitting gives a new table with a new digest; this datasheet describes only the digest above."
+        f"source_sha256='{src['sha256']}', synthetic_sha256='{generated}')` (the provenance cell "
+        "synthnb writes holds the full call) refits and checks the bytes; it refuses if the source table changed."
+        + (" It re-creates the generated table, not the edits made after generation.\n" if derived else "\n")
+        + "- **Updates**: re-fitting gives a new table with a new digest; this datasheet describes only the digest "
+        "above."
     )
 
 

@@ -42,7 +42,7 @@ def load_model(directory_or_path, key: str | None = None):
     Returns
     -------
     object
-        The fitted synthesizer (for SDV: ``.sample(n)`` draws new rows).
+        The fitted synthesizer, as its own ``save`` wrote it (SDV 2.0: ``.sample(n)["table"]`` draws rows).
 
     Raises
     ------
