@@ -33,6 +33,9 @@ class ExportResult:
         Datasheet questions only a person can answer that are still open.
     gate : synthnb.provenance.gate.GateResult
         What the export gate found for the table, and the override reason when it was overridden.
+    record : dict
+        The provenance record every written file was rendered from (``export_gate``, and
+        ``derived_from`` / ``model_file`` when they apply).
     """
 
     directory: str
@@ -40,6 +43,7 @@ class ExportResult:
     key_fingerprint: str = ""
     unanswered: tuple[str, ...] = ()
     gate: Any = None
+    record: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def message(self) -> str:
@@ -218,7 +222,7 @@ def export(
     write(MANIFEST, manifest_bytes(signed_manifest(statement, key)))
     return ExportResult(
         directory=str(root), files=written, key_fingerprint=fingerprint, unanswered=tuple(unanswered_prompts(sheet)),
-        gate=table_gate,
+        gate=table_gate, record=rec,
     )
 
 
