@@ -64,7 +64,7 @@ def _bound_table(magics, name: str):
 
     value = magics.shell.user_ns.get(name)
     if not isinstance(value, pd.DataFrame):
-        held = "nothing" if name not in magics.shell.user_ns else f"a {type(value).__name__}"
+        held = "nothing" if name not in magics.shell.user_ns else f"an object of type {type(value).__name__}"
         raise SynthnbError(f"{name} holds {held}, not a table; bind the table to export to {name} (or re-run "
                            f"%synth fit ... --as {name}) and export again.")
     return value
