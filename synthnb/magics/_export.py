@@ -52,7 +52,7 @@ def execute(magics, rest: str):
         datasheet=read_text_file(args.datasheet, "the datasheet"),
         data=_bound_table(magics, args.name),
         overwrite=args.force,
-        allow_risk=args.allow_risk,
+        allow_risk=_unquote(args.allow_risk),
         with_model=args.with_model,
     )
     print(result.message)
@@ -68,3 +68,10 @@ def _bound_table(magics, name: str):
         raise SynthnbError(f"{name} holds {held}, not a table; bind the table to export to {name} (or re-run "
                            f"%synth fit ... --as {name}) and export again.")
     return value
+
+
+def _unquote(text: str | None) -> str | None:
+    """IPython's argument split keeps the quotes of ``--allow-risk "a reason"``; the reason is what is inside."""
+    if text is not None and len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
