@@ -10,13 +10,14 @@ definition sdmetrics' DCR metrics use:
 
 Every query row is compared with every reference row (no sampling, no approximation), in a compiled
 loop that stops adding a pair's terms once they exceed the best distance found so far, so the answer is
-the exact minimum. Each row's sum is taken in a fixed column order, so results do not depend on thread
-count. Cost: O(queries × references × columns); full Adult (32,561 × 26,049) takes seconds.
+the exact minimum (on ties, the lowest position). Each row's sum is taken in a fixed column order, so
+results do not depend on thread count. Cost: O(queries × references × columns); full Adult
+(32,561 × 26,049) takes seconds.
 """
 
 from __future__ import annotations
 
-__all__ = ["Encoded", "dcr", "encode", "pair_distance"]
+__all__ = ["Encoded", "dcr", "encode", "nearest", "pair_distance"]
 
 from dataclasses import dataclass
 from typing import Any
@@ -119,13 +120,18 @@ def _kernel():
                 best = out_dist[i]
                 best_j = out_index[i]
                 for j in range(n_r):
+                    # a row after the current best must be strictly closer; one before it may tie, so that
+                    # among equally close rows the lowest position wins
+                    after = j > best_j
                     d = 0.0
+                    far = False
                     for c in range(n_c):
                         if q_cat[i, c] != r_cat[j, c]:
                             d += 1.0
-                            if d >= best:
+                            if d > best or (after and d == best):
+                                far = True
                                 break
-                    if d >= best:
+                    if far:
                         continue
                     for c in range(n_n):
                         x = q_num[i, c]
@@ -139,9 +145,10 @@ def _kernel():
                         else:
                             t = abs(x - y) / ranges[c]
                             d += t if t < 1.0 else 1.0
-                        if d >= best:
+                        if d > best or (after and d == best):
+                            far = True
                             break
-                    if d < best:
+                    if not far:
                         best = d
                         best_j = j
                 out_dist[i] = best
@@ -158,26 +165,32 @@ def dcr(query, reference, sdtypes: dict[str, str]):
     -------
     (numpy.ndarray, numpy.ndarray)
         Distances in [0, 1] (float64, one per query row) and positions in *reference* of the closest row
-        (on ties, one of the closest: fixed for given inputs).
+        (on ties, the lowest position among the closest).
+    """
+    enc = encode(query, reference, sdtypes)
+    dist, index = nearest(enc.query_cat, enc.ref_cat, enc.query_num, enc.ref_num, enc.ranges)
+    return dist / enc.n_columns, index
+
+
+def nearest(query_cat, ref_cat, query_num, ref_num, ranges):
+    """Summed distance of each encoded query row to its closest reference row, and that row's position.
+
+    Among equally close reference rows the lowest position wins. *ranges* scale the numerical columns.
     """
     import numpy as np
 
-    enc = encode(query, reference, sdtypes)
-    n_q = enc.query_cat.shape[0]
-    dist = np.empty(n_q, dtype=np.float64)
-    index = np.empty(n_q, dtype=np.int64)
-    if enc.ref_cat.shape[0] == 0:
-        dist[:], index[:] = np.nan, -1
+    n_q = query_cat.shape[0]
+    dist = np.full(n_q, np.inf)
+    index = np.full(n_q, -1, dtype=np.int64)
+    if ref_cat.shape[0] == 0:
+        dist[:] = np.nan
         return dist, index
     kernel = _kernel()
     # A first pass against an evenly spaced sample of reference rows gives each query a tight upper bound,
-    # so the full pass abandons most pairs after a column or two. The full pass still visits every pair.
-    step = max(1, enc.ref_cat.shape[0] // _WARM_ROWS)
-    dist[:], index[:] = np.inf, -1
-    kernel(enc.query_cat, enc.ref_cat[::step].copy(), enc.query_num, enc.ref_num[::step].copy(), enc.ranges,
-           dist, index)
+    # so the full pass abandons most pairs after a column or two. The full pass still visits every pair and
+    # keeps the lowest position among the closest rows, so the answer does not depend on the sample.
+    step = max(1, ref_cat.shape[0] // _WARM_ROWS)
+    kernel(query_cat, ref_cat[::step].copy(), query_num, ref_num[::step].copy(), ranges, dist, index)
     index[:] = index * step
-    # rows exactly as close as the warm start keep the sampled row; the full pass only takes strictly closer
-    # ones, so ties resolve to the sampled row: deterministic, and the distance is the exact minimum either way
-    kernel(enc.query_cat, enc.ref_cat, enc.query_num, enc.ref_num, enc.ranges, dist, index)
-    return dist / enc.n_columns, index
+    kernel(query_cat, ref_cat, query_num, ref_num, ranges, dist, index)
+    return dist, index

@@ -1,19 +1,36 @@
-"""Privacy: distance to closest record against held-out real rows, exact copies, attribute inference."""
+"""Privacy: verbatim reuse, exact copies, distance to closest record, re-identification risks, attribute inference.
+
+Every figure is compared with a control made of real rows the generator never saw (the holdout), and every
+figure maps to [0, 1] (1 best); the section's score is the worst of them, and ``decided_by`` names it.
+"""
 
 from __future__ import annotations
 
+from synthnb.evaluate._reuse import NEAR_UNIQUE_SHARE, REUSE_EXCESS, near_unique_columns, verbatim_reuse
+from synthnb.evaluate._risks import RISK_LEVEL, reidentification_risks, wilson_interval
 from synthnb.evaluate._section import Section, versions
 
-__all__ = ["attribute_inference", "exact_copy_share", "privacy"]
+__all__ = ["attribute_inference", "exact_copy_share", "near_unique_columns", "privacy", "reidentification_risks",
+           "verbatim_reuse", "wilson_interval"]
 
 _BINS = 30
 _DISCRETE_BINS = 10  # as sdmetrics' DisclosureProtection discretises continuous known columns
 
+#: a re-identification risk of this much (or more) maps to a figure score of 0
+_RISK_ZERO = 0.1
+#: excess exact copies (a share) that map to a figure score of 0
+_COPY_ZERO = 0.01
+
 PRIVACY_THRESHOLDS = (
-    "DCR protection = median distance of synthetic rows to their closest training row ÷ the same median for "
-    "real rows the generator never saw (capped at 1). 1.0 means synthetic rows sit no closer to the training "
-    "people than new people do; ≥ 0.9 good, 0.6–0.9 watch (some rows hug training records), < 0.6 poor. "
-    "Any exact copy of a real row is a finding on its own."
+    "The score is the worst of these figures, each on [0, 1] (1 best); ≥ 0.9 good, 0.6–0.9 fair, < 0.6 poor. "
+    "DCR protection: median distance of synthetic rows to their closest training row ÷ the same median for "
+    "held-out real rows (capped at 1). Exact copies: 1 − (share of synthetic rows equal to a training row − "
+    f"share of held-out rows equal to a training row) ÷ {_COPY_ZERO:.0%}. Verbatim reuse, per near-unique column "
+    f"(≥ {NEAR_UNIQUE_SHARE:.0%} distinct values, and every direct identifier): 1 − excess ÷ {2 * REUSE_EXCESS:.0%}, "
+    f"where excess = share of synthetic values found among the training values − the same share for held-out "
+    f"values; an excess above {REUSE_EXCESS:.0%} is a finding and the card is poor while it stands. "
+    f"Re-identification risks (singling out, linkability, inference, as anonymeter): 1 − risk ÷ {_RISK_ZERO:.0%}. "
+    "Attribute disclosure: sdmetrics' DisclosureProtection."
 )
 
 
@@ -120,16 +137,71 @@ def attribute_inference(real, synthetic, known: list[str], secret: str, sdtypes:
     }
 
 
+def _figure_scores(copies_excess, reuse, risks, protection, disclosure) -> dict[str, float]:
+    """Every figure on [0, 1], 1 best, keyed by how the card names it."""
+    import math
+
+    out = {"DCR protection": protection}
+    out["exact copies"] = 1.0 - min(max(copies_excess, 0.0) / _COPY_ZERO, 1.0)
+    for row in reuse.itertuples():
+        if not math.isnan(row.excess):
+            out[f"verbatim reuse of {row.column}"] = 1.0 - min(max(row.excess, 0.0) / (2 * REUSE_EXCESS), 1.0)
+    for row in risks.itertuples():
+        if not math.isnan(row.risk):
+            out[f"{row.attack.replace('_', ' ')} risk"] = 1.0 - min(row.risk / _RISK_ZERO, 1.0)
+    if disclosure is not None and not math.isnan(disclosure):
+        out["attribute disclosure protection"] = disclosure
+    return out
+
+
+def _risk_findings(risks, setup, has_control: bool) -> list[str]:
+    findings = [
+        f"Re-identification attacks (anonymeter's definitions): {setup.n_rows:,} training rows and "
+        + (f"{setup.n_rows:,} held-out rows" if has_control else "no held-out rows")
+        + f" attacked; the attacker knows {', '.join(setup.known)} ({setup.known_rule}) and infers "
+        f"{setup.secret} ({setup.secret_rule}); linkability joins [{', '.join(setup.split[0])}] with "
+        f"[{', '.join(setup.split[1])}] ({setup.split_rule}); singling out tries up to {setup.n_queries:,} "
+        "predicates built from the synthetic rows."
+    ]
+    for row in risks.itertuples():
+        name = row.attack.replace("_", " ")
+        if row.verdict == "not run":
+            findings.append(f"{name}: not run (no predicate or columns to attack with).")
+            continue
+        text = (f"{name}: risk {row.risk:.3f} (95% CI {row.ci_low:.3f}–{row.ci_high:.3f}); success "
+                f"{row.attack_rate:.3f} on training rows")
+        text += f" vs {row.control_rate:.3f} on held-out rows" if has_control else ""
+        text += f", random guessing {row.baseline_rate:.3f}; {row.n_attacks:,} attacks. "
+        text += {
+            "inconclusive": "INCONCLUSIVE: the attack does no better than random guessing, so it shows "
+                            "neither risk nor safety.",
+            "at risk": f"AT RISK: the whole interval lies above {RISK_LEVEL:.2f}.",
+            "low": f"Low: the interval lies at or below {RISK_LEVEL:.2f}.",
+            "uncertain": f"Uncertain: the interval straddles {RISK_LEVEL:.2f}.",
+        }[row.verdict]
+        findings.append(text)
+    if not has_control:
+        findings.append(
+            "No real rows were held out, so the attacks have no control: each risk is the raw success rate, "
+            "which also counts what an attacker gets right about people who were never in the data (it "
+            "overstates the risk), and nothing separates leakage from what the table teaches about everyone."
+        )
+    return findings
+
+
 def privacy(ctx) -> Section:
-    """DCR against the holdout (or a shuffled-marginals baseline), exact copies and attribute inference."""
+    """Verbatim reuse, exact copies, DCR, re-identification risks and attribute inference, each against a control."""
     import numpy as np
     import pandas as pd
 
     from synthnb.evaluate._dcr import dcr
 
-    syn_d, _ = dcr(ctx.synthetic, ctx.train, ctx.sdtypes)
-    if ctx.holdout is not None:
-        base_d, _ = dcr(ctx.holdout, ctx.train, ctx.sdtypes)
+    has_control = ctx.holdout is not None
+    # the distance compares data columns; identifiers are judged by verbatim reuse
+    data_types = {c: t for c, t in ctx.sdtypes.items() if c not in set(ctx.direct_identifiers)} or ctx.sdtypes
+    syn_d, _ = dcr(ctx.synthetic, ctx.train, data_types)
+    if has_control:
+        base_d, _ = dcr(ctx.holdout, ctx.train, data_types)
         base_label = "held-out real rows"
     else:
         # No unseen real rows: compare with rows whose columns are shuffled independently (same marginals, no
@@ -137,30 +209,73 @@ def privacy(ctx) -> Section:
         rng = np.random.default_rng(ctx.seed)
         shuffled = pd.DataFrame({c: ctx.train[c].to_numpy()[rng.permutation(len(ctx.train))]
                                  for c in ctx.train.columns})
-        base_d, _ = dcr(shuffled, ctx.train, ctx.sdtypes)
+        base_d, _ = dcr(shuffled, ctx.train, data_types)
         base_label = "shuffled-column baseline"
     med_syn, med_base = float(np.median(syn_d)), float(np.median(base_d))
     protection = 1.0 if med_base == 0 else min(med_syn / med_base, 1.0)
     p5 = float(np.quantile(base_d, 0.05))
     closer = float((syn_d < p5).mean())
-    copies = exact_copy_share(ctx.synthetic, ctx.real, ctx.sdtypes)
+    copies = exact_copy_share(ctx.synthetic, ctx.train, ctx.sdtypes)
+    holdout_copies = exact_copy_share(ctx.holdout, ctx.train, ctx.sdtypes) if has_control else float("nan")
+    copies_excess = copies - (holdout_copies if has_control else 0.0)
+
+    reuse_cols = near_unique_columns(ctx.real, ctx.direct_identifiers)
+    reuse = verbatim_reuse(ctx.train, ctx.holdout, ctx.synthetic, reuse_cols)
+    risks = reidentification_risks(ctx)
+    setup = risks.attrs["setup"]
+
     scores = {
         "privacy_dcr_protection": protection,
         "privacy_dcr_median_synthetic": med_syn,
         "privacy_dcr_median_baseline": med_base,
         "privacy_dcr_share_below_baseline_p5": closer,
         "privacy_exact_copy_share": copies,
+        "privacy_holdout_copy_share": holdout_copies,
+        "privacy_verbatim_reuse_max_excess": float(reuse["excess"].max()) if len(reuse) else float("nan"),
     }
+    for row in risks.itertuples():
+        scores[f"privacy_{row.attack}_risk"] = float(row.risk)
+        scores[f"privacy_{row.attack}_risk_ci_high"] = float(row.ci_high)
+
     findings = []
-    if copies > 0:
-        findings.append(f"{copies:.2%} of synthetic rows copy a real row exactly; remove them before sharing.")
+    for row in reuse.itertuples():
+        if row.finding:
+            control = (f"{row.control_share:.1%} of held-out values" if has_control
+                       else "no held-out rows to compare with, so against 0")
+            findings.append(
+                f"VERBATIM REUSE of {row.column!r}: {row.train_share:.1%} of its synthetic values are real "
+                f"training values ({control}); excess {row.excess:.1%} > {REUSE_EXCESS:.0%}. Replace or drop "
+                "the column before sharing."
+            )
+    if reuse_cols and not reuse["finding"].any():
+        findings.append(
+            f"Near-unique columns checked for verbatim reuse ({', '.join(reuse_cols)}): none reuses training "
+            f"values more than {REUSE_EXCESS:.0%} above the control."
+        )
+    control_text = (f"{holdout_copies:.2%} of held-out rows equal a training row (natural duplicates)"
+                    if has_control else "no held-out rows to compare with")
+    if copies_excess > 0:
+        findings.append(f"EXACT COPIES: {copies:.2%} of synthetic rows equal a training row; {control_text}. "
+                        "Remove them before sharing.")
     else:
-        findings.append("No synthetic row copies a real row exactly.")
+        findings.append(f"{copies:.2%} of synthetic rows equal a training row; {control_text}.")
     findings.append(
         f"Median distance to the closest training row: {med_syn:.4f} for synthetic rows vs {med_base:.4f} for "
         f"{base_label}; {closer:.1%} of synthetic rows are closer than 95% of the {base_label} (5% expected)."
     )
+    findings += _risk_findings(risks, setup, has_control)
     tables = {
+        "verbatim_reuse": reuse,
+        "reidentification_risks": risks.copy(),
+        "reidentification_setup": pd.DataFrame([
+            {"setting": "attacked rows (linkability, inference)", "value": f"{setup.n_rows:,}"},
+            {"setting": "singling-out predicates (at most)", "value": f"{setup.n_queries:,}"},
+            {"setting": "known columns", "value": f"{', '.join(setup.known)} ({setup.known_rule})"},
+            {"setting": "secret", "value": f"{setup.secret} ({setup.secret_rule})"},
+            {"setting": "linkability split", "value": f"[{', '.join(setup.split[0])}] / [{', '.join(setup.split[1])}]"
+                                                      f" ({setup.split_rule})"},
+            {"setting": "control", "value": "held-out rows" if has_control else "none: no rows were held out"},
+        ]),
         "dcr_summary": pd.DataFrame({
             "rows": ["synthetic", base_label],
             "n": [len(syn_d), len(base_d)],
@@ -168,8 +283,9 @@ def privacy(ctx) -> Section:
             "p05": [float(np.quantile(syn_d, 0.05)), p5],
             "median": [med_syn, med_base],
             "mean": [float(syn_d.mean()), float(base_d.mean())],
-        })
+        }),
     }
+    tables["reidentification_risks"].attrs = {}
     hi = float(max(np.quantile(syn_d, 0.995), np.quantile(base_d, 0.995), 1e-9))
     edges = np.linspace(0.0, hi, _BINS + 1)
     figures = [{
@@ -181,8 +297,10 @@ def privacy(ctx) -> Section:
         },
     }]
     lib = versions("numba", "numpy")
-    if ctx.secret is not None and ctx.quasi_identifiers:
-        ai = attribute_inference(ctx.train, ctx.synthetic, list(ctx.quasi_identifiers), ctx.secret, ctx.sdtypes)
+    disclosure = None
+    if setup.known:
+        ai = attribute_inference(ctx.train, ctx.synthetic, list(setup.known), setup.secret, ctx.sdtypes)
+        disclosure = ai["disclosure_protection"]
         scores.update({
             "privacy_attribute_disclosure_protection": ai["disclosure_protection"],
             "privacy_attribute_inference_success": ai["attack_success"],
@@ -198,17 +316,34 @@ def privacy(ctx) -> Section:
         )
         tables["attribute_inference"] = pd.DataFrame([{k: (", ".join(v) if isinstance(v, list) else v)
                                                         for k, v in ai.items()}])
-    if ctx.holdout is None:
-        findings.append("No real rows were held out, so the baseline is a shuffled-column table (weaker).")
+    if not has_control:
+        findings.append("No real rows were held out, so the DCR baseline is a shuffled-column table (weaker).")
+
+    figure_scores = _figure_scores(copies_excess, reuse, risks, protection, disclosure)
+    decided_by = min(figure_scores, key=lambda k: (figure_scores[k], list(figure_scores).index(k)))
+    score = figure_scores[decided_by]
+    tables["figure_scores"] = pd.DataFrame({"figure": list(figure_scores), "score": list(figure_scores.values())})
+    leaks = reuse.loc[reuse["finding"], "column"].tolist()
+    verdict = "poor" if leaks else None
+    if leaks:
+        decided_by = f"verbatim reuse of {', '.join(leaks)}"
+        headline = (f"POOR: real values of {', '.join(leaks)} reappear in the synthetic table; decided by "
+                    f"{decided_by} (worst figure {score:.2f}).")
+    else:
+        headline = (f"Score {score:.2f}, the worst of {len(figure_scores)} privacy figures: {decided_by}; "
+                    f"DCR protection {protection:.2f}; {copies:.2%} synthetic rows equal a training row "
+                    + (f"({holdout_copies:.2%} of held-out rows do)." if has_control else "(no control)."))
     return Section(
         name="privacy",
         title="Privacy",
-        score=protection,
-        headline=f"DCR protection {protection:.2f}; {copies:.2%} exact copies.",
+        score=score,
+        headline=headline,
         scores=scores,
         tables=tables,
         figures=figures,
         findings=findings,
         thresholds=PRIVACY_THRESHOLDS,
         library=lib,
+        verdict=verdict,
+        decided_by=decided_by,
     )

@@ -83,7 +83,14 @@ def test_privacy_section_figures(ev_3k, run_3k):
     hold_d, _ = dcr(run_3k.holdout, run_3k.train, sdtypes_of(run_3k.real))
     assert sec.scores["privacy_dcr_median_synthetic"] == pytest.approx(np.median(syn_d), abs=1e-12)
     assert sec.scores["privacy_dcr_median_baseline"] == pytest.approx(np.median(hold_d), abs=1e-12)
-    assert sec.score == pytest.approx(min(np.median(syn_d) / np.median(hold_d), 1.0), abs=1e-12)
+    assert sec.scores["privacy_dcr_protection"] == pytest.approx(min(np.median(syn_d) / np.median(hold_d), 1.0),
+                                                                abs=1e-12)
+    # the card takes the worst figure and names it
+    figs = sec.tables["figure_scores"]
+    assert sec.score == pytest.approx(figs["score"].min(), abs=1e-12)
+    assert sec.decided_by == figs.loc[figs["score"].idxmin(), "figure"]
+    assert sec.scores["privacy_dcr_protection"] == pytest.approx(
+        figs.set_index("figure").loc["DCR protection", "score"], abs=1e-12)
     assert sec.scores["privacy_dcr_share_below_baseline_p5"] == pytest.approx(
         np.mean(syn_d < np.quantile(hold_d, 0.05)), abs=1e-12)
     hist = sec.figures[0]

@@ -1,0 +1,90 @@
+"""Verbatim reuse: how often a near-unique real value reappears in the synthetic table, against a control."""
+
+from __future__ import annotations
+
+__all__ = ["NEAR_UNIQUE_SHARE", "REUSE_EXCESS", "near_unique_columns", "verbatim_reuse"]
+
+#: a column is near-unique when its distinct non-missing values are at least this share of its non-missing values
+NEAR_UNIQUE_SHARE = 0.5
+#: reuse more than this (a share, 0.01 = 1 percentage point) above the control is a finding
+REUSE_EXCESS = 0.01
+
+
+def near_unique_columns(real, direct_identifiers=()) -> list[str]:
+    """The direct identifiers plus every column whose distinct share of non-missing values is >= NEAR_UNIQUE_SHARE."""
+    out = [c for c in direct_identifiers if c in real.columns]
+    for col in real.columns:
+        s = real[col].dropna()
+        if col not in out and len(s) > 0 and s.nunique() / len(s) >= NEAR_UNIQUE_SHARE:
+            out.append(col)
+    return out
+
+
+def _canonical(series):
+    """Values comparable across tables: every number as a float (1 == 1.0), datetimes as nanoseconds, else text."""
+    import numbers
+
+    import pandas as pd
+
+    s = series.dropna()
+    if s.dtype.kind in "iuf":
+        return pd.Series(s.to_numpy(dtype=float), dtype=object)
+    if s.dtype.kind == "M":
+        return pd.Series(s.astype("int64").to_numpy(), dtype=object).map(lambda v: ("datetime", v))
+
+    def one(v):
+        if isinstance(v, bool):
+            return ("bool", v)
+        if isinstance(v, numbers.Number):
+            return float(v)
+        if isinstance(v, pd.Timestamp):
+            return ("datetime", v.value)
+        return str(v)
+
+    return s.astype(object).map(one)
+
+
+def _share_found(values, pool: set) -> float:
+    return float(values.isin(pool).mean()) if len(values) else float("nan")
+
+
+def verbatim_reuse(train, control, synthetic, columns, *, excess: float = REUSE_EXCESS):
+    """Per column, the share of synthetic values found among the training rows' values, against a control.
+
+    Parameters
+    ----------
+    train, synthetic : pandas.DataFrame
+        The rows the generator saw, and its output.
+    control : pandas.DataFrame or None
+        Real rows the generator never saw. Their share of values found among the training values is the
+        natural overlap (common names recur); without it the control share is missing and reuse is compared
+        with 0.
+    columns : list of str
+        The columns to check (see :func:`near_unique_columns`).
+    excess : float
+        Reuse more than this above the control share is a finding (0.01 = 1 percentage point).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``column, train_share, control_share, excess, finding`` (one row per column; missing values are left
+        out of every share; values compare exactly, 1 equal to 1.0).
+    """
+    import pandas as pd
+
+    rows = []
+    for col in columns:
+        pool = set(_canonical(train[col]))
+        train_share = _share_found(_canonical(synthetic[col]), pool)
+        control_share = float("nan") if control is None else _share_found(_canonical(control[col]), pool)
+        over = train_share - (0.0 if control is None else control_share)
+        rows.append(
+            {
+                "column": str(col),
+                "train_share": train_share,
+                "control_share": control_share,
+                "excess": over,
+                "finding": bool(over > excess),
+            }
+        )
+    return pd.DataFrame(rows, columns=["column", "train_share", "control_share", "excess", "finding"])
