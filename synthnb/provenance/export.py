@@ -51,8 +51,8 @@ class ExportResult:
 
         listed = [n for n in self.files if n != MANIFEST]
         # the same count verify reports: the files the signed manifest lists, plus the manifest itself
-        lines = [f"Exported {len(listed)} files and their signed {MANIFEST} ({len(self.files)} in all) to "
-                 f"{self.directory}:"]
+        lines = [f"Exported {len(self.files)} files to {self.directory} ({len(listed)} listed in the signed "
+                 f"{MANIFEST}, and the manifest itself):"]
         lines += [f"  {name:<32} sha256 {digest[:16]}…" for name, digest in self.files.items()]
         if self.gate is not None and self.gate.findings:
             lines.append(f"Exported DESPITE the export gate ({len(self.gate.findings)} finding(s)); your reason, "

@@ -213,9 +213,10 @@ def _reuse(table, settings: GateSettings, figures: dict, findings: list) -> None
             against = f"{control:.1%} for held-out real rows (the control)"
         message = (
             f"verbatim reuse in column {row.column!r}: {train:.1%} of its synthetic values are real values of the "
-            f"training rows, against {against}, more than {settings.reuse_margin:.0%} above it. The generator "
-            "copies this column's real values; replace the column with fake values (fit without keep= for it) "
-            "or drop it."
+            f"training rows, against {against}, more than {settings.reuse_margin * 100:g} point(s) above it: the "
+            "generator reproduces this column's real values. If it identifies people, replace it with fake values "
+            "(fit without keep= for it) or drop it; if it is a measurement, check which real values recur (a "
+            "generator that clips at the real minimum or maximum repeats them)."
         )
         findings.append(GateFinding(VERBATIM_REUSE, message))
     figures["verbatim_reuse_max_excess"] = worst

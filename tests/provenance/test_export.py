@@ -49,7 +49,8 @@ def test_writes_every_file_and_verifies_ok(exported, tmp_path):
     assert result.checked == tuple(sorted(FILES[:-1]))
     # export and verify count the same files: the six the manifest lists, plus the manifest itself
     assert "OK: all 7 files" in result.message and "the 6 files listed in the signed manifest" in result.message
-    assert exported.message.startswith("Exported 6 files and their signed manifest.json (7 in all)")
+    assert exported.message.startswith("Exported 7 files to ") and "(6 listed in the signed manifest" in (
+        exported.message)
     assert "Integrity only" in result.message and "anyone can re-sign" in result.message
 
 
@@ -318,7 +319,7 @@ def test_the_run_keeps_its_own_table_and_export_writes_what_the_name_holds(ip, s
     out = tmp_path / "x"
     with capture_output() as cap:
         assert ip.run_cell(f"%synth export adult_syn --to {out}").success
-    assert "Exported 6 files" in cap.stdout
+    assert "Exported 7 files" in cap.stdout
     assert sha(out / "adult_syn.csv") == frame_digest(edited)
     pred = json.loads((out / "manifest.json").read_text())["statement"]["predicate"]
     assert pred["derivedFrom"]["sha256"] == run.synthetic_sha256 and pred["tableSha256"] == frame_digest(edited)

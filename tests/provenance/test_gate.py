@@ -239,7 +239,7 @@ def test_a_model_file_is_signed_loaded_after_its_digest_and_refused_when_changed
     assert {s["name"]: s["digest"]["sha256"] for s in statement["subject"]}["adult_syn.synthesizer.pkl"] == digest
     assert statement["predicate"]["model"]["sha256"] == digest == result.files["adult_syn.synthesizer.pkl"]
     assert statement["predicate"]["modelGate"]["passed"] is True
-    assert "Exported 7 files" in result.message and "OK: all 8 files" in synthnb.verify(out).message
+    assert "Exported 8 files" in result.message and "OK: all 8 files" in synthnb.verify(out).message
     model = synthnb.load_model(out, key=result.key_fingerprint)
     assert type(model) is type(run.synthesizer)
     assert list(model.sample(5)["table"].columns) == list(run.synthetic.columns)
