@@ -28,7 +28,9 @@ def test_fit_binds_the_default_name_and_shows_a_summary(ip, ns):
     assert "1,600 real rows fitted, 400 held out" in summary
     magics = ip.magics_manager.registry["SynthMagics"]
     assert magics.runs["df_syn"].spec.target == "income"
-    assert magics.runs["df_syn"].synthetic is ns["df_syn"]
+    # the notebook gets a copy: editing it must not change the table the Run and its digest describe
+    assert magics.runs["df_syn"].synthetic is not ns["df_syn"]
+    assert ns["df_syn"].equals(magics.runs["df_syn"].synthetic)
 
 
 def test_fit_options_reach_the_api(ip, ns):

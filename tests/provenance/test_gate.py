@@ -301,3 +301,14 @@ def test_real_rows_pasted_into_an_edited_table_are_refused(run, tmp_path):
     result = synthnb.export(run, tmp_path / "p", name="adult_syn", data=edited, synthetic_mask=mask)
     assert result.gate.passed and result.gate.rows_checked == 1960
     assert result.record["output"]["real_rows"] == 40
+
+
+def test_the_manifest_carries_the_identifier_decisions_when_the_record_has_them(run):
+    from synthnb.provenance.manifest import build_statement
+    from synthnb.provenance.record import provenance_record
+
+    rec = provenance_record(run, "adult_syn")
+    assert "identifiers" not in build_statement(rec, {}, "sha256:x", "now")["predicate"]  # tolerated when absent
+    kept = [{"column": "case_no", "role": "direct", "kind": "record_id", "reason": "all values distinct",
+             "action": "keep"}]
+    assert build_statement({**rec, "identifiers": kept}, {}, "sha256:x", "now")["predicate"]["identifiers"] == kept
