@@ -213,8 +213,8 @@ def _reuse(table, settings: GateSettings, figures: dict, findings: list) -> None
             against = f"{control:.1%} for held-out real rows (the control)"
         message = (
             f"verbatim reuse in column {row.column!r}: {train:.1%} of its synthetic values are real values of the "
-            f"training rows, against {against}, more than {settings.reuse_margin * 100:g} point(s) above it: the "
-            "generator reproduces this column's real values. If it identifies people, replace it with fake values "
+            f"training rows, against {against}, more than the {settings.reuse_margin * 100:g}-point margin above it: "
+            "the generator reproduces this column's real values. If it identifies people, replace it with fake values "
             "(fit without keep= for it) or drop it; if it is a measurement, check which real values recur (a "
             "generator that clips at the real minimum or maximum repeats them)."
         )
