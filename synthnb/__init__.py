@@ -1,7 +1,8 @@
 """synthnb: a notebook-first workbench for synthetic tabular data.
 
 ``%load_ext synthnb`` registers the ``%synth`` magics. The same work is available as plain
-Python: :func:`fit`, :func:`evaluate`, :func:`export`, :func:`verify`, :func:`reproduce`.
+Python: :func:`fit`, :func:`evaluate`, :func:`export`, :func:`verify`, :func:`reproduce`,
+:func:`load_model`.
 
 Importing this package is cheap: SDV, torch, sdmetrics and ydata-profiling load only when a
 call needs them.
@@ -24,6 +25,7 @@ __all__ = [
     "export",
     "fit",
     "load_ipython_extension",
+    "load_model",
     "reproduce",
     "unload_ipython_extension",
     "verify",
@@ -38,6 +40,7 @@ _LAZY = {
     "reproduce": "synthnb.provenance.reproduce",
     "export": "synthnb.provenance.export",
     "verify": "synthnb.provenance.verify",
+    "load_model": "synthnb.provenance.model_file",
 }
 
 # light subpackages reachable as attributes (``synthnb.datasets.load_adult()``)
@@ -46,6 +49,7 @@ _SUBPACKAGES = ("datasets",)
 if TYPE_CHECKING:  # pragma: no cover - for IDEs and type checkers only
     from synthnb.api import fit
     from synthnb.provenance.export import export
+    from synthnb.provenance.model_file import load_model
     from synthnb.provenance.reproduce import reproduce
     from synthnb.provenance.verify import verify
     from synthnb.run import Run

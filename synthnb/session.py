@@ -81,13 +81,16 @@ class Session:
     # runs -----------------------------------------------------------------------------------------------
 
     def bind(self, name: str, run, table=None) -> None:
-        """Make *run* the run of *name* and bind *table* (default ``run.synthetic``) to *name* in the shell.
+        """Make *run* the run of *name* and bind *table* (default: a copy of ``run.synthetic``) to *name*.
+
+        The default is a copy so that edits in the notebook never change the table the Run (and its digest)
+        describes; an export then writes what the name holds and records it as derived.
 
         Everything held for the name's previous run is released first. A keyboard interrupt that arrives
         while binding is held back until the session and the shell's namespace agree, so an interrupted
         fit leaves either the old binding or the new one, never a mix.
         """
-        table = run.synthetic if table is None else table
+        table = run.synthetic.copy(deep=True) if table is None else table
         shell = self.shell
         with _interrupts_deferred(), self._lock:
             self._release(name)

@@ -29,7 +29,9 @@ def test_fit_binds_the_default_name_and_shows_a_summary(ip, ns):
     assert "1,600 real rows fitted, 400 held out" in summary
     run = session_for(ip).run("df_syn")
     assert run.spec.target == "income"
-    assert run.synthetic is ns["df_syn"]
+    # the notebook gets a copy: editing it must not change the table the Run and its digest describe
+    assert run.synthetic is not ns["df_syn"]
+    assert ns["df_syn"].equals(run.synthetic)
 
 
 def test_fit_options_reach_the_api(ip, ns):

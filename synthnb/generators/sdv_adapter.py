@@ -18,7 +18,7 @@ from synthnb.errors import SynthnbError
 from synthnb.progress import ProgressCallback, emit
 from synthnb.spec import FitSpec
 
-__all__ = ["Fitted", "fit_and_sample", "library_versions", "table_metadata"]
+__all__ = ["Fitted", "fit_and_sample", "library_versions", "load_synthesizer", "table_metadata"]
 
 _TABLE = "table"
 _QUIET_LOGGERS = ("sdv", "rdt", "copulas", "ctgan", "SingleTableSynthesizer", "Metadata")
@@ -249,3 +249,21 @@ def _epoch_listener(synthesizer, epochs, progress):
     finally:
         for module, original in saved:
             module.tqdm = original
+
+
+def load_synthesizer(data: bytes):
+    """A synthesizer from the bytes its ``save`` wrote, through SDV's own loader (it checks SDV versions)."""
+    import os
+    import tempfile
+
+    from sdv.utils import load_synthesizer as sdv_load
+
+    # the caller has checked the digest of exactly these bytes; loading them from a private copy means a file
+    # changed after that check is never the one unpickled
+    fd, path = tempfile.mkstemp(suffix=".pkl")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        return sdv_load(path)
+    finally:
+        os.unlink(path)

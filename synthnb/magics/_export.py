@@ -14,8 +14,17 @@ __all__ = ["execute", "export_command"]
 @argument("--to", dest="directory", required=True, help="folder to write into (new or empty)")
 @argument("--datasheet", default=None, help="a hand-edited datasheet (.md) whose answers the export keeps")
 @argument("--force", action="store_true", help="replace an earlier export in the same folder")
+@argument("--allow-risk", dest="allow_risk", default=None, metavar="REASON",
+          help="export although the export gate found a privacy risk; the reason is recorded with the export")
+@argument("--with-model", dest="with_model", action="store_true",
+          help="also export the fitted model (it passes the same gate; its sha256 is in the manifest)")
 def export_command(line):
-    """Export a synthetic table as CSV + Parquet with datasheet.md, croissant.json, prov.json and a signed manifest.
+    """Export what NAME holds as CSV + Parquet with datasheet.md, croissant.json, prov.json and a signed manifest.
+
+    The export gate checks the table's privacy figures first and refuses a table that reuses real
+    values, copies training rows or carries a significant re-identification risk; --allow-risk "reason"
+    exports anyway and records the reason. A table edited after %synth fit is exported as edited and
+    recorded as derived from the generated one.
 
     Example: %synth export adult_syn --to exports/adult_syn
     """
@@ -32,7 +41,8 @@ def execute(magics, rest: str):
     try:
         args = parse_argstring(export_command, rest)
     except Exception as exc:
-        raise SynthnbError(f"{exc}. Usage: %synth export NAME --to DIR [--datasheet FILE] [--force]") from None
+        raise SynthnbError(f"{exc}. Usage: %synth export NAME --to DIR [--datasheet FILE] [--force] "
+                           '[--allow-risk "REASON"] [--with-model]') from None
     session = magics.session
     result = export(
         session.require_run(args.name),
@@ -40,6 +50,28 @@ def execute(magics, rest: str):
         session.latest_evaluation(args.name),
         name=args.name,
         datasheet=read_text_file(args.datasheet, "the datasheet"),
+        data=_bound_table(magics, args.name),
         overwrite=args.force,
+        allow_risk=_unquote(args.allow_risk),
+        with_model=args.with_model,
     )
     print(result.message)
+
+
+def _bound_table(magics, name: str):
+    """What the notebook variable *name* holds now: the table the export writes."""
+    import pandas as pd
+
+    value = magics.shell.user_ns.get(name)
+    if not isinstance(value, pd.DataFrame):
+        held = "nothing" if name not in magics.shell.user_ns else f"an object of type {type(value).__name__}"
+        raise SynthnbError(f"{name} holds {held}, not a table; bind the table to export to {name} (or re-run "
+                           f"%synth fit ... --as {name}) and export again.")
+    return value
+
+
+def _unquote(text: str | None) -> str | None:
+    """IPython's argument split keeps the quotes of ``--allow-risk "a reason"``; the reason is what is inside."""
+    if text is not None and len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text

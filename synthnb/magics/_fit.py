@@ -84,6 +84,7 @@ def execute(magics, rest: str):
         progress=view,
         **params,
     )
-    # bound only once the run is whole: an interrupted fit (KeyboardInterrupt) leaves the old binding
+    # bound only once the run is whole: an interrupted fit (KeyboardInterrupt) leaves the old binding; the
+    # notebook gets a copy, so edits there never change the table the Run (and its digest) describes
     magics.session.bind(name, run)
     magics.after_fit(name, run, args)

@@ -289,22 +289,59 @@ def _uses(rec, evaluation) -> str:
 def _distribution(rec, evaluation) -> str:
     name = rec["name"]
     return (
-        f"- `synthnb.export` / `%synth export {name} --to DIR` writes `{name}.csv` (with a `.synthnb.json` sidecar "
-        f"marking it synthetic), `{name}.parquet` (marked synthetic in its metadata), this datasheet, "
-        "`croissant.json` (Croissant 1.0 with Responsible-AI fields), `prov.json` (W3C PROV) and `manifest.json`: "
+        f"- `synthnb.export` / `%synth export {name} --to DIR` writes `{name}.csv` (with a "
+        f"`{name}.csv-metadata.json` sidecar marking it synthetic), `{name}.parquet` (marked synthetic in its "
+        "metadata), this datasheet, `croissant.json` (Croissant 1.0 with Responsible-AI fields), `prov.json` "
+        "(W3C PROV) and `manifest.json`: "
         "the sha256 of every file, signed with Ed25519.\n"
         "- `synthnb verify DIR --key FINGERPRINT` checks every byte and the signature."
-    )
+    ) + _export_lines(rec)
+
+
+def _export_lines(rec) -> str:
+    """The export gate's result (and the reason it was overridden), an edit after generation, a model file."""
+    lines = []
+    for key, what in (("export_gate", "this table"), ("model_gate", "the fitted model")):
+        gate = rec.get(key)
+        if not gate or (key == "model_gate" and gate == rec.get("export_gate")):
+            continue
+        if gate["findings"]:
+            found = " ".join(f["message"] for f in gate["findings"])
+            lines.append(f"- **Exported DESPITE the export gate** ({what}): {found} **Reason given**: "
+                         f"{gate['allow_risk']}")
+        else:
+            lines.append(f"- **Export gate**: {what} passed ({gate['rows_checked']:,} synthetic rows checked for "
+                         "verbatim reuse of real values, exact copies of training rows and re-identification risk).")
+    derived = rec.get("derived_from")
+    if derived:
+        lines.append(
+            f"- **Edited after generation**: this table (sha256 `{rec['output']['sha256']}`) is derived from the "
+            f"generated table (sha256 `{derived['sha256']}`, {derived['rows']:,} rows); the export gate checked the "
+            "edited table. Evaluation figures in this datasheet describe the generated table."
+        )
+    model = rec.get("model_file")
+    if model:
+        lines.append(
+            f"- **Fitted model**: `{model['file']}` (sha256 `{model['sha256']}`). A fitted model can hold real "
+            "values (a tree's leaves, a copula's marginal distributions): share it only with people allowed to see "
+            "the real data. `synthnb.load_model(DIR)` checks its digest against the signed manifest before loading."
+        )
+    return "".join(f"\n{line}" for line in lines)
 
 
 def _maintenance(rec, evaluation) -> str:
     src, gen = rec["source"], rec["generator"]
+    derived = rec.get("derived_from")
+    # reproduce re-creates what the model generated; an edited table's own digest cannot be re-created
+    generated = derived["sha256"] if derived else rec["output"]["sha256"]
     return (
         f"- **Reproduce**: `synthnb.reproduce(<source table>, model={gen['model']!r}, seed={gen['seed']}, "
         f"rows={gen['rows']}, holdout={gen['holdout']}, params={gen['params']!r}, "
-        f"source_sha256='{src['sha256']}', synthetic_sha256='{rec['output']['sha256']}')` (the provenance cell "
-        "synthnb writes holds the full call) refits and checks the bytes; it refuses if the source table changed.\n"
-        "- **Updates**: re-fitting gives a new table with a new digest; this datasheet describes only the digest above."
+        f"source_sha256='{src['sha256']}', synthetic_sha256='{generated}')` (the provenance cell "
+        "synthnb writes holds the full call) refits and checks the bytes; it refuses if the source table changed."
+        + (" It re-creates the generated table, not the edits made after generation.\n" if derived else "\n")
+        + "- **Updates**: re-fitting gives a new table with a new digest; this datasheet describes only the digest "
+        "above."
     )
 
 

@@ -7,10 +7,11 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from synthnb.errors import SynthnbError
 
-__all__ = ["ExportResult", "export", "export_file_names"]
+__all__ = ["ExportResult", "export", "export_file_names", "model_file_name"]
 
 DATASHEET = "datasheet.md"
 CROISSANT = "croissant.json"
@@ -30,17 +31,32 @@ class ExportResult:
         Fingerprint of the key that signed the manifest; publish it so others can verify.
     unanswered : tuple of str
         Datasheet questions only a person can answer that are still open.
+    gate : synthnb.provenance.gate.GateResult
+        What the export gate found for the table, and the override reason when it was overridden.
+    record : dict
+        The provenance record every written file was rendered from (``export_gate``, and
+        ``derived_from`` / ``model_file`` when they apply).
     """
 
     directory: str
     files: dict[str, str] = field(default_factory=dict)
     key_fingerprint: str = ""
     unanswered: tuple[str, ...] = ()
+    gate: Any = None
+    record: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def message(self) -> str:
-        lines = [f"Exported {len(self.files)} files to {self.directory}:"]
+        from synthnb.provenance.manifest import MANIFEST
+
+        listed = [n for n in self.files if n != MANIFEST]
+        # the same count verify reports: the files the signed manifest lists, plus the manifest itself
+        lines = [f"Exported {len(self.files)} files to {self.directory} ({len(listed)} listed in the signed "
+                 f"{MANIFEST}, and the manifest itself):"]
         lines += [f"  {name:<32} sha256 {digest[:16]}…" for name, digest in self.files.items()]
+        if self.gate is not None and self.gate.findings:
+            lines.append(f"Exported DESPITE the export gate ({len(self.gate.findings)} finding(s)); your reason, "
+                         f"recorded in the manifest and the datasheet: {self.gate.allow_risk!r}.")
         lines.append(f"Signed with key {self.key_fingerprint}; verify with: synthnb verify {self.directory} "
                      f"--key {self.key_fingerprint}")
         if self.unanswered:
@@ -54,10 +70,16 @@ class ExportResult:
         p.text(self.message)
 
 
-def export_file_names(name: str) -> list[str]:
+def export_file_names(name: str, with_model: bool = False) -> list[str]:
     """The files an export of *name* writes, in order."""
-    return [f"{name}.csv", f"{name}.csv-metadata.json", f"{name}.parquet", DATASHEET, CROISSANT, PROV,
+    model = [model_file_name(name)] if with_model else []
+    return [f"{name}.csv", f"{name}.csv-metadata.json", f"{name}.parquet", *model, DATASHEET, CROISSANT, PROV,
             "manifest.json"]
+
+
+def model_file_name(name: str) -> str:
+    """The file the fitted synthesizer is saved to by ``export(..., with_model=True)``."""
+    return f"{name}.synthesizer.pkl"
 
 
 def export(
@@ -70,14 +92,23 @@ def export(
     data=None,
     synthetic_mask=None,
     overwrite: bool = False,
+    allow_risk: str | None = None,
+    with_model: bool = False,
+    gate=None,
 ) -> ExportResult:
-    """Export *run*'s synthetic table with its datasheet, Croissant, PROV and a signed manifest.
+    """Export a synthetic table with its datasheet, Croissant, PROV and a signed manifest, if the export gate allows.
 
     Writes ``NAME.csv`` (with ``NAME.csv-metadata.json``, a CSVW sidecar marking it synthetic),
     ``NAME.parquet`` (marked synthetic in its key-value metadata), ``datasheet.md``,
     ``croissant.json`` (Croissant 1.0 + RAI), ``prov.json`` (W3C PROV-JSON) and
     ``manifest.json`` (sha256 of every file in an in-toto Statement, signed with the user's
     Ed25519 key; see :mod:`synthnb.provenance.signing`).
+
+    Before writing anything, the export gate (:mod:`synthnb.provenance.gate`) checks the synthetic
+    rows against the run's real training and held-out rows: verbatim reuse of near-unique columns,
+    exact copies of training rows and the re-identification risks. It refuses with a SynthnbError
+    naming each finding unless *allow_risk* gives a reason, which is then recorded in the provenance
+    record, the manifest and the datasheet, and printed by :func:`synthnb.verify`.
 
     Parameters
     ----------
@@ -86,26 +117,42 @@ def export(
         Folder to write to; made if missing. It must not hold other files (they would not be
         covered by the manifest).
     evaluation : optional
-        A :func:`synthnb.evaluate` result; its figures go into the datasheet and Croissant.
+        A :func:`synthnb.evaluate` result; its figures go into the datasheet and Croissant, and its
+        privacy section feeds the gate when it was computed on the exported rows (otherwise the gate
+        computes the privacy figures itself).
     name : str
         Base name of the data files.
     datasheet : str, optional
         A hand-edited datasheet: its answers are kept and synthnb's blocks re-rendered.
     data : pandas.DataFrame, optional
-        Export this table instead of ``run.synthetic`` (e.g. real rows augmented with
-        synthetic ones); requires *synthetic_mask*.
+        Export this table instead of ``run.synthetic``: what the notebook variable holds now. When
+        its digest differs from the generated table's, it is recorded as derived from it (new
+        digest, a PROV derivation, a datasheet line) and the gate checks it again.
     synthetic_mask : array-like of bool, optional
-        Which rows of *data* are synthetic; their count is recorded everywhere.
+        Which rows of *data* are synthetic (default: all); real rows mixed in on purpose are
+        counted as real everywhere and are not put through the gate.
     overwrite : bool
         Replace the files of an earlier export in *directory*.
+    allow_risk : str, optional
+        Export although the gate found a risk; the reason, in words, is recorded with the export.
+    with_model : bool
+        Also write the fitted synthesizer (``NAME.synthesizer.pkl``, with its own ``save``); it
+        passes the same gate on the table it generated, and :func:`synthnb.load_model` checks its
+        sha256 against the signed manifest before loading it.
+    gate : synthnb.provenance.gate.GateSettings, optional
+        The gate's levels (default: verbatim reuse 1 point above its control, risk level 0.05).
 
     Returns
     -------
     ExportResult
     """
-    from synthnb.fingerprint import csv_bytes
+    import numpy as np
+    import pandas as pd
+
+    from synthnb.fingerprint import csv_bytes, frame_digest
     from synthnb.provenance.croissant import croissant_metadata
     from synthnb.provenance.datasheet import human_answers, render_record_datasheet, unanswered_prompts
+    from synthnb.provenance.gate import check_export
     from synthnb.provenance.manifest import MANIFEST, build_statement, manifest_bytes, signed_manifest
     from synthnb.provenance.prov_json import prov_document
     from synthnb.provenance.record import provenance_record, with_output
@@ -113,16 +160,33 @@ def export(
     from synthnb.spec import check_identifier
 
     check_identifier(name, "the export name")
-    if data is not None and synthetic_mask is None:
-        raise SynthnbError(
-            "data= was given without synthetic_mask=: say which rows are synthetic (one True/False per row) so "
-            "the export does not call real rows synthetic."
-        )
     frame = run.synthetic if data is None else data
+    if not isinstance(frame, pd.DataFrame):
+        raise SynthnbError(f"data= must be a pandas DataFrame (the table to export), got {type(frame).__name__}.")
     rec = provenance_record(run, name)
-    if data is not None:
-        rec = with_output(rec, frame, synthetic_mask)
-    root = _prepare(Path(directory), export_file_names(name), overwrite)
+    derived = frame_digest(frame) != run.synthetic_sha256
+    if data is not None or derived or synthetic_mask is not None:
+        rec = with_output(rec, frame, synthetic_mask)  # validates the mask
+    synthetic_rows = frame if synthetic_mask is None else frame[np.asarray(synthetic_mask)]
+    if derived:
+        rec["derived_from"] = {"sha256": run.synthetic_sha256, "rows": int(run.synthetic.shape[0])}
+
+    hint = ""
+    if data is not None and synthetic_mask is None:
+        hint = ("data= was given without synthetic_mask=, so every row is checked as synthetic; if real rows belong "
+                "in the table on purpose, say which rows are synthetic (synthetic_mask=, one True/False per row).")
+    # a generated table's own evaluation is no evidence about an edited one: the gate re-computes for new rows
+    table_gate = check_export(run, synthetic_rows, subject=f"the table {name}", settings=gate,
+                              evaluation=evaluation, allow_risk=allow_risk, hint=hint)
+    rec["export_gate"] = table_gate.to_record()
+    if with_model:
+        model_gate = table_gate if not derived else check_export(
+            run, run.synthetic, subject=f"the fitted model of {name}", settings=gate, evaluation=evaluation,
+            allow_risk=allow_risk)
+        rec["model_gate"] = model_gate.to_record()
+
+    root = _prepare(Path(directory), export_file_names(name, with_model), overwrite,
+                    also=export_file_names(name, not with_model))
     key = load_or_create_key()
     fingerprint = key_fingerprint(public_key_bytes(key))
 
@@ -138,6 +202,14 @@ def export(
     write(f"{name}.csv-metadata.json", _json_bytes(_csv_sidecar(rec, csv_name)))
     write(parquet_name, _parquet_bytes(frame, rec))
     data_files = {csv_name: written[csv_name], parquet_name: written[parquet_name]}
+    if with_model:
+        from synthnb.provenance.model_file import save_model
+
+        model_name = model_file_name(name)
+        write(model_name, save_model(run.synthesizer))
+        rec["model_file"] = {"file": model_name, "sha256": written[model_name],
+                             "class": f"{type(run.synthesizer).__module__}.{type(run.synthesizer).__qualname__}",
+                             "format": "cloudpickle (the synthesizer's own save)"}
 
     sheet = render_record_datasheet(rec, evaluation, datasheet)
     write(DATASHEET, sheet.encode("utf-8"))
@@ -149,16 +221,17 @@ def export(
     statement = build_statement(rec, written, fingerprint, exported)
     write(MANIFEST, manifest_bytes(signed_manifest(statement, key)))
     return ExportResult(
-        directory=str(root), files=written, key_fingerprint=fingerprint, unanswered=tuple(unanswered_prompts(sheet))
+        directory=str(root), files=written, key_fingerprint=fingerprint, unanswered=tuple(unanswered_prompts(sheet)),
+        gate=table_gate, record=rec,
     )
 
 
-def _prepare(root: Path, names: list[str], overwrite: bool) -> Path:
+def _prepare(root: Path, names: list[str], overwrite: bool, also: list[str] = ()) -> Path:
     if root.exists() and not root.is_dir():
         raise SynthnbError(f"{root} is a file, not a folder; pass a folder to export into.")
     root.mkdir(parents=True, exist_ok=True)
     present = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
-    others = [p for p in present if p not in names]
+    others = [p for p in present if p not in names and p not in also]
     if others:
         raise SynthnbError(
             f"{root} already holds {', '.join(others[:5])}{' …' if len(others) > 5 else ''}; an export needs a folder "
@@ -168,6 +241,9 @@ def _prepare(root: Path, names: list[str], overwrite: bool) -> Path:
         raise SynthnbError(
             f"{root} already holds an export ({', '.join(present)}); pass overwrite=True (--force) to replace it."
         )
+    for stale in present:
+        if stale not in names:  # the earlier export had a model file and this one has none (or the reverse)
+            (root / stale).unlink()
     return root
 
 

@@ -35,9 +35,15 @@ _NOTE = (
 def build_statement(
     rec: Mapping[str, Any], files: Mapping[str, str], key_fingerprint: str, exported: str
 ) -> dict[str, Any]:
-    """The in-toto Statement: one subject per file (name, sha256) and synthnb's predicate."""
+    """The in-toto Statement: one subject per file (name, sha256) and synthnb's predicate.
+
+    Besides the essentials, the predicate carries the export gate's result (``exportGate``, with the
+    reason when it was overridden; ``modelGate`` for an exported model), the generated table an
+    edited one derives from (``derivedFrom``), the model file (``model``) and the identifier
+    columns with what the fit did with them (``identifiers``), when the record has them.
+    """
     gen, out, src = rec["generator"], rec["output"], rec["source"]
-    return {
+    statement = {
         "_type": STATEMENT_TYPE,
         "subject": [{"name": name, "digest": {"sha256": digest}} for name, digest in sorted(files.items())],
         "predicateType": PREDICATE_TYPE,
@@ -60,6 +66,14 @@ def build_statement(
             "signingKey": key_fingerprint,
         },
     }
+    predicate = statement["predicate"]
+    # what a reader must know beyond the files: each is signed with them, and verify prints the first three
+    optional = {"exportGate": "export_gate", "modelGate": "model_gate", "derivedFrom": "derived_from",
+                "model": "model_file", "identifiers": "identifiers"}
+    for field, key in optional.items():
+        if rec.get(key) is not None:
+            predicate[field] = rec[key]
+    return statement
 
 
 def signed_manifest(statement: Mapping[str, Any], private_key) -> dict[str, Any]:

@@ -21,7 +21,9 @@ def prov_document(rec: Mapping[str, Any], files: Mapping[str, str]):
     exported data file (with its sha256). Activities: ``fit`` (used the source, generated the
     model) and ``sample`` (used the model, generated the table). Agent: synthnb with SDV, a
     software agent associated with both activities under the plan. The table ``wasDerivedFrom``
-    the source.
+    the source; a table edited after generation (``rec["derived_from"]``) ``wasDerivedFrom`` the
+    generated table, which the sample activity generated. An exported model file is a
+    specialization of the fitted model.
 
     Parameters
     ----------
@@ -72,8 +74,22 @@ def prov_document(rec: Mapping[str, Any], files: Mapping[str, str]):
                        {PROV_LABEL: f"fit {gen['label']}"})
     sample = doc.activity(f"synthnb:sample/{tag}", end - timedelta(seconds=sample_s), end,
                           {PROV_LABEL: f"sample {out['rows']} rows"})
-    model = doc.entity(f"synthnb:model/{tag}", {PROV_TYPE: "synthnb:FittedGenerator",
-                                                PROV_LABEL: f"fitted {gen['label']} (not exported)"})
+    model_file = rec.get("model_file")
+    model = doc.entity(f"synthnb:model/{tag}", {
+        PROV_TYPE: "synthnb:FittedGenerator",
+        PROV_LABEL: f"fitted {gen['label']} ({'exported as ' + model_file['file'] if model_file else 'not exported'})",
+    })
+    derived = rec.get("derived_from")
+    generated = None
+    if derived:
+        # the table sampled from the model, which the exported table was edited from
+        generated = doc.entity(f"synthnb:table/{derived['sha256'][:16]}", {
+            PROV_TYPE: "synthnb:SyntheticTable",
+            PROV_LABEL: f"{rec['name']} as generated (SYNTHETIC), before editing",
+            "synthnb:synthetic": True,
+            "synthnb:rows": derived["rows"],
+            "synthnb:csvSha256": derived["sha256"],
+        })
     table = doc.entity(f"synthnb:table/{tag}", {
         PROV_TYPE: "synthnb:SyntheticTable",
         PROV_LABEL: f"{rec['name']} (SYNTHETIC)",
@@ -88,8 +104,17 @@ def prov_document(rec: Mapping[str, Any], files: Mapping[str, str]):
     doc.used(fit, source)
     doc.wasGeneratedBy(model, fit)
     doc.used(sample, model)
-    doc.wasGeneratedBy(table, sample)
-    doc.wasDerivedFrom(table, source)
+    if generated is None:
+        doc.wasGeneratedBy(table, sample)
+        doc.wasDerivedFrom(table, source)
+    else:
+        doc.wasGeneratedBy(generated, sample)
+        doc.wasDerivedFrom(generated, source)
+        doc.wasDerivedFrom(table, generated, other_attributes={PROV_LABEL: "edited after generation"})
+    if model_file:
+        doc.specializationOf(doc.entity(f"synthnb:file/{model_file['file']}", {
+            PROV_LOCATION: model_file["file"], "synthnb:sha256": model_file["sha256"],
+        }), model)
     for fname, digest in files.items():
         entity = doc.entity(f"synthnb:file/{fname}", {
             PROV_LOCATION: fname,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from synthnb.errors import SynthnbError
 
-__all__ = ["VerifyResult", "verify"]
+__all__ = ["VerifyResult", "signed_statement", "verify"]
 
 _HEX64 = re.compile(r"^(?:sha256:)?([0-9a-fA-F]{64})$")
 
@@ -36,6 +36,9 @@ class VerifyResult:
         Fingerprint of the key whose signature is valid (None when the signature is not).
     trusted : bool or None
         Whether the signer is the trusted key; None when no trusted key was given.
+    notes : tuple of str
+        What the signed manifest says a reader must know: an export that overrode the export gate
+        (its findings and the reason given), a table edited after generation.
     """
 
     ok: bool
@@ -47,6 +50,7 @@ class VerifyResult:
     problems: tuple[str, ...] = ()
     signer: str | None = None
     trusted: bool | None = None
+    notes: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return self.ok
@@ -54,25 +58,28 @@ class VerifyResult:
     @property
     def message(self) -> str:
         """The verdict in words, one finding per line."""
+        notes = "".join(f"\n{n}" for n in self.notes)
         if self.ok:
+            # the count export reports too: the files the manifest lists plus the manifest itself
             head = (
-                f"OK: all {len(self.checked)} files listed in the signed manifest of {self.directory} match it, "
-                "and the folder holds nothing else."
+                f"OK: all {len(self.checked) + 1} files of {self.directory} check out: the {len(self.checked)} files "
+                "listed in the signed manifest match it, the manifest's signature is valid, and the folder holds "
+                "nothing else."
             )
             if self.trusted:
-                return f"{head}\nSigned by the trusted key {self.signer}."
+                return f"{head}\nSigned by the trusted key {self.signer}.{notes}"
             return (
                 f"{head}\nIntegrity only: the manifest is signed by key {self.signer}, but no trusted key was given. "
                 "This proves the files are unchanged since the holder of that key signed them, not who that was: "
                 "anyone can re-sign changed files with their own key. Pass --key (key=) with the publisher's key "
-                "fingerprint to check the signer."
+                f"fingerprint to check the signer.{notes}"
             )
         lines = [f"FAILED: {self.directory} does not match its signed manifest."]
         lines += [f"- changed: {name} (its sha256 differs from the manifest)" for name in self.changed]
         lines += [f"- missing: {name} (listed in the manifest, not in the folder)" for name in self.missing]
         lines += [f"- extra: {name} (in the folder, not listed in the manifest)" for name in self.extra]
         lines += [f"- {p}" for p in self.problems]
-        return "\n".join(lines)
+        return "\n".join(lines) + notes
 
     def __str__(self) -> str:
         return self.message
@@ -163,7 +170,54 @@ def verify(directory, key: str | None = None) -> VerifyResult:
     ok = not (problems or changed or missing or extra)
     return VerifyResult(ok=ok, directory=str(root), checked=tuple(sorted(subjects)), changed=tuple(changed),
                         missing=tuple(missing), extra=tuple(extra), problems=tuple(problems), signer=signer,
-                        trusted=trusted)
+                        trusted=trusted, notes=_notes(statement) if signer else ())
+
+
+def _notes(statement) -> tuple[str, ...]:
+    """What a signed statement says a reader must know (read from the signed payload, never the readable copy)."""
+    pred = statement.get("predicate", {}) if isinstance(statement, dict) else {}
+    out = []
+    for key, what in (("exportGate", "the table"), ("modelGate", "the model file")):
+        gate = pred.get(key)
+        if isinstance(gate, dict) and gate.get("findings"):
+            found = "; ".join(str(f.get("message", f)) if isinstance(f, dict) else str(f) for f in gate["findings"])
+            out.append(f"EXPORTED DESPITE THE EXPORT GATE ({what}): {found}\nReason given: {gate.get('allow_risk')!r}")
+    derived = pred.get("derivedFrom")
+    if isinstance(derived, dict):
+        out.append(f"The table was edited after generation: derived from the generated table with sha256 "
+                   f"{derived.get('sha256')} (now {pred.get('tableSha256')}).")
+    return tuple(out)
+
+
+def signed_statement(directory, key: str | None = None) -> dict:
+    """The in-toto statement of an export's manifest, once its signature is valid (by *key*, when given).
+
+    Raises SynthnbError when the manifest is missing, unreadable, not validly signed or signed by
+    another key than *key*. Only the signed payload is returned, never the readable copy beside it.
+    """
+    from synthnb.provenance.manifest import MANIFEST
+    from synthnb.provenance.signing import key_fingerprint, verify_envelope
+
+    path = Path(directory) / MANIFEST
+    if not path.is_file():
+        raise SynthnbError(f"{path} is missing, so nothing in {directory} can be checked; pass an export folder.")
+    try:
+        doc = json.loads(path.read_bytes())
+        envelope = doc["envelope"]
+        public = base64.b64decode(doc["publicKey"]["raw"], validate=True)
+        statement = json.loads(base64.b64decode(envelope["payload"], validate=True))
+        # the shape every reader relies on, checked before anything else reads it
+        {s["name"]: s["digest"]["sha256"] for s in statement["subject"]}
+        dict(statement["predicate"])
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise SynthnbError(f"{path} cannot be read as a synthnb manifest: it was changed or damaged; "
+                           "run synthnb verify on the folder.") from None
+    if not verify_envelope(envelope, public):
+        raise SynthnbError(f"the signature in {path} does not match its contents: the manifest was changed after it "
+                           "was signed. Run synthnb verify on the folder.")
+    if key is not None and key_fingerprint(public) != _trusted_fingerprint(key):
+        raise SynthnbError(f"{path} is signed by {key_fingerprint(public)}, not by the trusted key {key}.")
+    return statement
 
 
 def _unsafe(name: str) -> bool:

@@ -47,7 +47,10 @@ def test_writes_every_file_and_verifies_ok(exported, tmp_path):
     result = synthnb.verify(out)
     assert result.ok and bool(result) and result.trusted is None
     assert result.checked == tuple(sorted(FILES[:-1]))
-    assert "OK: all 6 files" in result.message
+    # export and verify count the same files: the six the manifest lists, plus the manifest itself
+    assert "OK: all 7 files" in result.message and "the 6 files listed in the signed manifest" in result.message
+    assert exported.message.startswith("Exported 7 files to ") and "(6 listed in the signed manifest" in (
+        exported.message)
     assert "Integrity only" in result.message and "anyone can re-sign" in result.message
 
 
@@ -226,6 +229,8 @@ def test_prov_json_parses_and_holds_only_the_fingerprint(exported, run, tmp_path
 def test_export_of_real_and_synthetic_rows_counts_both(run, tmp_path):
     mixed = pd.concat([run.real.head(10), run.synthetic.head(90)], ignore_index=True)
     mask = [False] * 10 + [True] * 90
+    # without a mask every row is checked as synthetic: the real rows are exact copies, and the gate says how to
+    # mark them
     with pytest.raises(SynthnbError, match="without synthetic_mask"):
         synthnb.export(run, tmp_path / "m", name="mixed", data=mixed)
     synthnb.export(run, tmp_path / "m", name="mixed", data=mixed, synthetic_mask=mask)
@@ -271,7 +276,7 @@ def test_cli_exit_codes_and_messages(exported, tmp_path):
                               capture_output=True, text=True, env=env, timeout=120)
 
     ok = cli("--key", exported.key_fingerprint)
-    assert ok.returncode == 0 and "OK: all 6 files" in ok.stdout
+    assert ok.returncode == 0 and "OK: all 7 files" in ok.stdout
     wrong = cli("--key", "sha256:" + "cd" * 32)
     assert wrong.returncode == 1 and "does not match the trusted key" in wrong.stderr
     flip_one_byte(out / "prov.json")
@@ -296,3 +301,37 @@ def test_a_forged_manifest_cannot_point_outside_the_folder(exported, tmp_path):
     (out / "manifest.json").write_bytes(manifest_bytes(signed_manifest(statement, Ed25519PrivateKey.generate())))
     result = verify(out)
     assert not result.ok and "'../secret.txt', a path outside the export folder" in result.message
+
+
+def test_the_run_keeps_its_own_table_and_export_writes_what_the_name_holds(ip, source, tmp_path):
+    from IPython.utils.capture import capture_output
+
+    # without fnlwgt: on 300 rows the copula's clipping at the real minimum reuses it above the 1-point margin
+    ip.user_ns["adult"] = source.head(600).drop(columns="fnlwgt")
+    with capture_output():
+        assert ip.run_cell("%synth fit adult --rows 300 --seed 2 --as adult_syn --no-report").success
+    run = ip.magics_manager.registry["SynthMagics"].runs["adult_syn"]
+    assert ip.user_ns["adult_syn"] is not run.synthetic
+    with capture_output():
+        assert ip.run_cell('adult_syn.loc[0, "age"] = 99').success
+    edited = ip.user_ns["adult_syn"]
+    assert frame_digest(run.synthetic) == run.synthetic_sha256 != frame_digest(edited)  # the Run is untouched
+    out = tmp_path / "x"
+    with capture_output() as cap:
+        assert ip.run_cell(f"%synth export adult_syn --to {out}").success
+    assert "Exported 7 files" in cap.stdout
+    assert sha(out / "adult_syn.csv") == frame_digest(edited)
+    pred = json.loads((out / "manifest.json").read_text())["statement"]["predicate"]
+    assert pred["derivedFrom"]["sha256"] == run.synthetic_sha256 and pred["tableSha256"] == frame_digest(edited)
+    result = ip.run_line_magic("synth", f"verify {out}")
+    assert result.ok and "edited after generation" in result.message
+    ip.user_ns["adult_syn"] = pd.concat([run.train.head(30), edited.iloc[30:]], ignore_index=True)
+    with pytest.raises(SynthnbError, match="exact copies"):
+        ip.run_line_magic("synth", f"export adult_syn --to {tmp_path / 'y'}")
+    with capture_output() as cap:
+        assert ip.run_cell(f'%synth export adult_syn --to {tmp_path / "y"} --allow-risk "teaching only"').success
+    assert "Exported DESPITE the export gate" in cap.stdout
+    assert "Reason given: 'teaching only'" in ip.run_line_magic("synth", f"verify {tmp_path / 'y'}").message
+    ip.user_ns["adult_syn"] = 3
+    with pytest.raises(SynthnbError, match="adult_syn holds an object of type int, not a table"):
+        ip.run_line_magic("synth", f"export adult_syn --to {tmp_path / 'z'}")
