@@ -112,7 +112,15 @@ def export(
     from synthnb.provenance.signing import key_fingerprint, load_or_create_key, public_key_bytes
     from synthnb.spec import check_identifier
 
+    from synthnb._frames import check_frame
+    from synthnb.run import Run
+
+    if not isinstance(run, Run):
+        raise SynthnbError(f"export takes the Run that synthnb.fit returned, got {type(run).__name__}; "
+                           "pass run = synthnb.fit(df) (or data=... with it for a table of your own).")
     check_identifier(name, "the export name")
+    if data is not None:
+        check_frame(data, "data")
     if data is not None and synthetic_mask is None:
         raise SynthnbError(
             "data= was given without synthetic_mask=: say which rows are synthetic (one True/False per row) so "
