@@ -21,8 +21,12 @@ _OBJECT_FIXES = {
 }
 
 
-def check_frame(df, name: str = "the table") -> None:
-    """Raise a SynthnbError if *df* cannot be used as a source table. Never changes *df*."""
+def check_frame(df, name: str = "the table", *, empty_columns: bool = False) -> None:
+    """Raise a SynthnbError if *df* cannot be used as a source table. Never changes *df*.
+
+    ``empty_columns=True`` accepts all-missing columns: a synthetic table may hold one (the generator
+    sampled nothing but missing values there), and that is a finding of the evaluation, not bad input.
+    """
     import pandas as pd
 
     if not isinstance(df, pd.DataFrame):
@@ -32,7 +36,7 @@ def check_frame(df, name: str = "the table") -> None:
     if df.shape[0] == 0:
         raise SynthnbError(f"{name} has no rows; a generator needs real rows to learn from: load a table with rows.")
     _check_names(df.columns, name)
-    empty = [str(c) for c in df.columns if df[c].isna().all()]
+    empty = [] if empty_columns else [str(c) for c in df.columns if df[c].isna().all()]
     if empty:
         raise SynthnbError(
             f"column {empty[0]!r} of {name} has no values (all missing); drop it first, e.g. "
@@ -101,8 +105,7 @@ def _check_values(series, col) -> None:
         )
     if dtype.kind == "c":
         raise SynthnbError(
-            f"column {col!r} holds complex numbers, which no generator models; split it into real "
-            "and imaginary parts."
+            f"column {col!r} holds complex numbers, which no generator models; split it into real and imaginary parts."
         )
     if dtype.kind == "m":
         raise SynthnbError(
@@ -114,7 +117,7 @@ def _check_values(series, col) -> None:
             f"column {col!r} holds infinite values, which no generator can learn; replace them on a copy first, "
             f"e.g. df[{col!r}] = df[{col!r}].replace([np.inf, -np.inf], np.nan)."
         )
-    if dtype == object:
+    if pd.api.types.is_object_dtype(dtype):
         _check_object_kind(series, col, "values")
 
 

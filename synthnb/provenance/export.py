@@ -103,6 +103,7 @@ def export(
     -------
     ExportResult
     """
+    from synthnb._frames import check_frame
     from synthnb.fingerprint import csv_bytes
     from synthnb.provenance.croissant import croissant_metadata
     from synthnb.provenance.datasheet import human_answers, render_record_datasheet, unanswered_prompts
@@ -110,10 +111,8 @@ def export(
     from synthnb.provenance.prov_json import prov_document
     from synthnb.provenance.record import provenance_record, with_output
     from synthnb.provenance.signing import key_fingerprint, load_or_create_key, public_key_bytes
-    from synthnb.spec import check_identifier
-
-    from synthnb._frames import check_frame
     from synthnb.run import Run
+    from synthnb.spec import check_identifier
 
     if not isinstance(run, Run):
         raise SynthnbError(f"export takes the Run that synthnb.fit returned, got {type(run).__name__}; "
