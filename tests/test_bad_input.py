@@ -359,3 +359,30 @@ def frames(draw):
 def test_generated_frames(tmp_path_factory, df):
     label = f"generated {df.shape[0]}x{df.shape[1]} {[str(t) for t in df.dtypes]}"
     through_synthnb(label, df, tmp_path_factory.mktemp("gen"), {"holdout": 0})
+
+
+def test_a_synthetic_column_with_no_values_is_evaluated_not_refused():
+    real = _with(when=lambda n: _dates(n).where(np.arange(n) % 3 == 0))()
+    synthetic = real.sample(frac=1, replace=True, random_state=1).reset_index(drop=True)
+    synthetic["when"] = pd.NaT
+    synthetic["city"] = None
+    before = frame_hash(synthetic)
+    ev = synthnb.evaluate(real, synthetic, sections=SECTION_NAMES, lazy=True)
+    _sections(ev)
+    assert frame_hash(synthetic) == before
+    # the same table as a source is refused: there is nothing to learn from an empty column
+    with pytest.raises(SynthnbError, match=r"column 'city' .* no values"):
+        synthnb.evaluate(synthetic, real)
+
+
+def test_export_refuses_what_is_not_a_run_and_bad_data_by_name(tmp_path):
+    df = _base()
+    with pytest.raises(SynthnbError, match="takes the Run"):
+        synthnb.export(df, tmp_path / "a")
+    run = synthnb.fit(df, holdout=0)
+    data = pd.concat([df, run.synthetic], ignore_index=True).assign(x=np.inf)
+    before = frame_hash(data)
+    with pytest.raises(SynthnbError, match="column 'x' holds infinite"):
+        synthnb.export(run, tmp_path / "b", data=data, synthetic_mask=[False] * len(df) + [True] * len(df))
+    assert frame_hash(data) == before
+    assert not (tmp_path / "b").exists()
