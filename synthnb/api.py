@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
-from synthnb._frames import check_frame
+from synthnb._frames import check_frame, fit_ready
 from synthnb.errors import SynthnbError
 from synthnb.progress import ProgressCallback, emit
 from synthnb.spec import make_spec
@@ -83,7 +83,7 @@ def fit(
     order = np.random.default_rng(spec.seed).permutation(len(real))
     hold_pos = np.sort(order[:n_hold])
     train_pos = np.sort(order[n_hold:])
-    train = real.iloc[train_pos].reset_index(drop=True)
+    train = fit_ready(real.iloc[train_pos].reset_index(drop=True))
     n_rows = spec.rows or len(real)
 
     # Identifiers are found and taken out here, before any generator, so that every generator inherits it.

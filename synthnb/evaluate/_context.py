@@ -135,7 +135,7 @@ def make_context(real, synthetic, *, train=None, holdout=None, sensitive=None, t
     from synthnb.generators.sdv_adapter import table_metadata
 
     check_frame(real, "the real table")
-    check_frame(synthetic, "the synthetic table")
+    check_frame(synthetic, "the synthetic table", empty_columns=True)
     missing = [str(c) for c in real.columns if c not in synthetic.columns]
     extra = [str(c) for c in synthetic.columns if c not in real.columns]
     if missing or extra:

@@ -50,6 +50,7 @@ def _entropy(series) -> float:
     import numpy as np
 
     p = series.value_counts(normalize=True, dropna=False).to_numpy(dtype=float)
+    p = p[p > 0]  # a category dtype counts its unused levels as 0, and 0 * log 0 would be nan
     return float(-(p * np.log(p)).sum())
 
 

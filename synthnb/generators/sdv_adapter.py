@@ -117,7 +117,9 @@ def fit_and_sample(train, spec: FitSpec, n_rows: int, progress: ProgressCallback
     with _quiet(caught), seeded(spec.seed):
         # SDV reseeds its model with a fixed constant before the first sample unless told otherwise;
         # tie sampling to the run's seed so two seeds give two different tables.
-        synthesizer._set_random_state(spec.seed)
+        # A table whose every column SDV anonymises (PII) has no model to seed.
+        if synthesizer._model is not None:
+            synthesizer._set_random_state(spec.seed)
         synthetic = synthesizer.sample(n_rows)[_TABLE]
     timings["sample"] = time.perf_counter() - t2
     emit(progress, "sample", n_rows, n_rows, "sampled")

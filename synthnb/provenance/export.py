@@ -147,8 +147,8 @@ def export(
     ExportResult
     """
     import numpy as np
-    import pandas as pd
 
+    from synthnb._frames import check_frame
     from synthnb.fingerprint import csv_bytes, frame_digest
     from synthnb.provenance.croissant import croissant_metadata
     from synthnb.provenance.datasheet import human_answers, render_record_datasheet, unanswered_prompts
@@ -157,12 +157,16 @@ def export(
     from synthnb.provenance.prov_json import prov_document
     from synthnb.provenance.record import provenance_record, with_output
     from synthnb.provenance.signing import key_fingerprint, load_or_create_key, public_key_bytes
+    from synthnb.run import Run
     from synthnb.spec import check_identifier
 
+    if not isinstance(run, Run):
+        raise SynthnbError(f"export takes the Run that synthnb.fit returned, got {type(run).__name__}; "
+                           "pass run = synthnb.fit(df) (or data=... with it for a table of your own).")
     check_identifier(name, "the export name")
+    if data is not None:
+        check_frame(data, "data")
     frame = run.synthetic if data is None else data
-    if not isinstance(frame, pd.DataFrame):
-        raise SynthnbError(f"data= must be a pandas DataFrame (the table to export), got {type(frame).__name__}.")
     rec = provenance_record(run, name)
     derived = frame_digest(frame) != run.synthetic_sha256
     if data is not None or derived or synthetic_mask is not None:
