@@ -8,6 +8,8 @@ __all__ = ["NEAR_UNIQUE_SHARE", "REUSE_EXCESS", "near_unique_columns", "verbatim
 NEAR_UNIQUE_SHARE = 0.5
 #: reuse more than this (a share, 0.01 = 1 percentage point) above the control is a finding
 REUSE_EXCESS = 0.01
+#: one-sided 95 % normal quantile: an excess within this many standard errors of the margin is sampling noise
+_Z = 1.6448536269514722
 
 
 def near_unique_columns(real, direct_identifiers=()) -> list[str]:
@@ -48,6 +50,20 @@ def _share_found(values, pool: set) -> float:
     return float(values.isin(pool).mean()) if len(values) else float("nan")
 
 
+def sampling_noise(share: float, n: int, control_share: float, n_control: int) -> float:
+    """How far above the control a share can lie by chance alone (one-sided 95 %, two independent proportions).
+
+    On small tables a handful of recurring values (a measurement clipped at its real minimum) moves a share by
+    more than a point; requiring the excess to clear this as well keeps the finding about real reuse.
+    """
+    import math
+
+    var = share * (1 - share) / n if n else 0.0
+    if n_control and control_share == control_share:  # NaN: no control
+        var += control_share * (1 - control_share) / n_control
+    return _Z * math.sqrt(var)
+
+
 def verbatim_reuse(train, control, synthetic, columns, *, excess: float = REUSE_EXCESS):
     """Per column, the share of synthetic values found among the training rows' values, against a control.
 
@@ -67,24 +83,30 @@ def verbatim_reuse(train, control, synthetic, columns, *, excess: float = REUSE_
     Returns
     -------
     pandas.DataFrame
-        ``column, train_share, control_share, excess, finding`` (one row per column; missing values are left
-        out of every share; values compare exactly, 1 equal to 1.0).
+        ``column, train_share, control_share, excess, noise, finding`` (one row per column; missing values are
+        left out of every share; values compare exactly, 1 equal to 1.0). ``noise`` is :func:`sampling_noise`;
+        a finding needs ``excess > margin + noise``.
     """
     import pandas as pd
 
     rows = []
     for col in columns:
         pool = set(_canonical(train[col]))
-        train_share = _share_found(_canonical(synthetic[col]), pool)
-        control_share = float("nan") if control is None else _share_found(_canonical(control[col]), pool)
+        syn_values = _canonical(synthetic[col])
+        train_share = _share_found(syn_values, pool)
+        control_values = None if control is None else _canonical(control[col])
+        control_share = float("nan") if control is None else _share_found(control_values, pool)
         over = train_share - (0.0 if control is None else control_share)
+        noise = sampling_noise(train_share, len(syn_values), control_share,
+                               0 if control_values is None else len(control_values))
         rows.append(
             {
                 "column": str(col),
                 "train_share": train_share,
                 "control_share": control_share,
                 "excess": over,
-                "finding": bool(over > excess),
+                "noise": noise,
+                "finding": bool(over > excess + noise),
             }
         )
-    return pd.DataFrame(rows, columns=["column", "train_share", "control_share", "excess", "finding"])
+    return pd.DataFrame(rows, columns=["column", "train_share", "control_share", "excess", "noise", "finding"])

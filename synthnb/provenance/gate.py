@@ -205,7 +205,8 @@ def _reuse(table, settings: GateSettings, figures: dict, findings: list) -> None
         # without held-out rows there is no control: any reuse above the margin counts
         base = 0.0 if math.isnan(control) else control
         worst = max(worst, train - base)
-        if train - base <= settings.reuse_margin:
+        noise = float(getattr(row, "noise", 0.0))  # an excess within sampling noise of the margin is not evidence
+        if train - base <= settings.reuse_margin + noise:
             continue
         if math.isnan(control):
             against = "no held-out rows to compare with (control taken as 0 %)"
@@ -213,7 +214,8 @@ def _reuse(table, settings: GateSettings, figures: dict, findings: list) -> None
             against = f"{control:.1%} for held-out real rows (the control)"
         message = (
             f"verbatim reuse in column {row.column!r}: {train:.1%} of its synthetic values are real values of the "
-            f"training rows, against {against}, more than the {settings.reuse_margin * 100:g}-point margin above it: "
+            f"training rows, against {against}, more than the {settings.reuse_margin * 100:g}-point margin (plus "
+            f"{noise:.1%} of sampling noise) above it: "
             "the generator reproduces this column's real values. If it identifies people, replace it with fake values "
             "(fit without keep= for it) or drop it; if it is a measurement, check which real values recur (a "
             "generator that clips at the real minimum or maximum repeats them)."

@@ -11,7 +11,7 @@ from typing import Any
 __all__ = ["RECORD_VERSION", "provenance_record", "with_output"]
 
 #: bumped when the record's shape changes, so readers can tell old records apart
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: identifiers, keep, export gate, derivation and model file
 
 
 def provenance_record(run, name: str, df_name: str | None = None) -> dict[str, Any]:

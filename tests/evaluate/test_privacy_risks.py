@@ -267,3 +267,21 @@ def test_risks_on_adult_timing(adult):
     )
     print(table.to_string())
     assert len(table) == 4
+
+
+def test_reuse_within_sampling_noise_of_the_margin_is_not_a_finding():
+    """4 of 300 synthetic values recur (1.3 points over a 0 % control): chance on a small table, not reuse."""
+    import math
+
+    from synthnb.evaluate._reuse import sampling_noise
+
+    train = pd.DataFrame({"w": np.arange(1000, 1300, dtype=float)})
+    control = pd.DataFrame({"w": np.arange(5000, 5130, dtype=float)})
+    synthetic = pd.DataFrame({"w": np.r_[np.arange(1000, 1004), np.arange(9000, 9296)].astype(float)})
+    row = verbatim_reuse(train, control, synthetic, ["w"]).iloc[0]
+    p = 4 / 300
+    assert row["excess"] == pytest.approx(p)
+    assert row["noise"] == pytest.approx(1.6448536269514722 * math.sqrt(p * (1 - p) / 300))
+    assert row["excess"] > 0.01 and not row["finding"]
+    # the same share on 30,000 rows is no longer noise
+    assert sampling_noise(p, 30_000, 0.0, 13_000) < p - 0.01
