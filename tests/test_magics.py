@@ -1,5 +1,7 @@
 """``%synth`` through a real IPython shell."""
 
+import re
+
 import pytest
 from IPython.utils.capture import capture_output
 from testing_helpers import frame_hash
@@ -72,6 +74,48 @@ def test_help_is_real(ip):
     with capture_output() as cap:
         ip.run_cell("%synth help")
     assert "--sensitive" in cap.stdout
+
+
+def _printed(ip, line: str) -> str:
+    """What running *line* prints, without the terminal colours of ``?``, whitespace runs made one space."""
+    with capture_output() as cap:
+        result = ip.run_cell(line)
+    assert result.success, result.error_in_exec
+    return " ".join(re.sub(r"\x1b\[[0-9;]*m", "", cap.stdout).split())
+
+
+@pytest.mark.parametrize("line", ["%synth?", "%synth help", "%synth"])
+def test_help_is_clean_and_complete(ip, line):
+    import importlib
+
+    from synthnb.magics import _SUBCOMMANDS, SynthMagics
+
+    shown = _printed(ip, line)
+    # no argparse internals (a % in a help text read as a format code) and no reST block markers
+    assert "option_strings" not in shown and "ynth fit ynth" not in shown and "}ynth" not in shown
+    assert "::" not in shown and "<{" not in shown
+    for sub, module in _SUBCOMMANDS.items():
+        parser = importlib.import_module(module).command.parser
+        assert f"usage: %synth {sub}" in shown
+        for action in parser._actions:
+            # every argument and option is named, with its help text as written (argparse's %% is one %)
+            names = action.option_strings or [action.dest]
+            assert all(name in shown for name in names), (sub, names)
+            assert " ".join(action.help.replace("%%", "%").split()) in shown, (sub, action.help)
+    for name, trait in SynthMagics.class_own_traits(config=True).items():
+        assert f"{name} {trait.default_value!r}" in shown and " ".join(trait.help.split()) in shown
+    assert "the synthetic table bound by %synth fit (e.g. adult_syn)" in shown
+
+
+def test_help_on_one_subcommand(ip):
+    for line in ("%synth help export", "%synth export --help", "%synth export -h"):
+        shown = _printed(ip, line)
+        assert shown.startswith("usage: %synth export --to DIRECTORY")
+        assert "the synthetic table, as bound by %synth fit" in shown
+        assert "%synth fit [" not in shown  # only the subcommand asked for
+    with capture_output():
+        result = ip.run_cell("%synth help fly")
+    assert isinstance(result.error_in_exec, SynthnbError) and "no help on 'fly'" in str(result.error_in_exec)
 
 
 @pytest.mark.parametrize(
