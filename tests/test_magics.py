@@ -118,6 +118,31 @@ def test_help_on_one_subcommand(ip):
     assert isinstance(result.error_in_exec, SynthnbError) and "no help on 'fly'" in str(result.error_in_exec)
 
 
+def test_a_misspelled_dataframe_gets_a_did_you_mean(ip, ns):
+    ns["adult_test"] = 3  # close in spelling, but not a DataFrame: never suggested
+    ns["adults"] = ns["df"].head(3)
+    with capture_output() as cap:
+        result = ip.run_cell("%synth fit adultz --no-report")
+    message = str(result.error_in_exec)
+    assert isinstance(result.error_in_exec, SynthnbError) and "no variable named 'adultz'" in message
+    assert "did you mean 'adults'? (%synth fit adults)" in message and "adult_test" not in message
+    assert "Traceback" not in cap.stdout + cap.stderr
+
+
+@pytest.mark.parametrize("sub", ["report", "datasheet", "export"])
+def test_a_misspelled_bound_name_gets_a_did_you_mean(ip, ns, sub):
+    assert ip.run_cell("%synth fit df --rows 5 --as adult_syn --no-report").success
+    with capture_output():
+        result = ip.run_cell(f"%synth {sub} adult_sny" + (" --to out" if sub == "export" else ""))
+    message = str(result.error_in_exec)
+    assert isinstance(result.error_in_exec, SynthnbError), result.error_in_exec
+    assert "'adult_sny' is not a synthetic table made by %synth fit" in message
+    assert "did you mean 'adult_syn'?" in message
+    with capture_output():
+        result = ip.run_cell(f"%synth {sub} zzz" + (" --to out" if sub == "export" else ""))
+    assert "did you mean" not in str(result.error_in_exec)  # nothing alike: no guess
+
+
 @pytest.mark.parametrize(
     "line,needle",
     [
