@@ -1,6 +1,7 @@
 """``%synth`` through a real IPython shell."""
 
 import re
+import time
 
 import pytest
 from IPython.utils.capture import capture_output
@@ -50,6 +51,75 @@ def test_progress_is_live_and_ends_complete(ip, ns):
     assert len(texts) >= 3  # the display is updated while the work goes on
     assert "epoch 2/2" in texts[-1] and "generator loss" in texts[-1]
     assert all(line.split()[1] == "100%" for line in texts[-1].splitlines()[1:])
+
+
+def _progress_texts(cap) -> list[str]:
+    return [o.data["text/plain"] for o in cap.outputs if o.data.get("text/plain", "").startswith("synthnb · fitting")]
+
+
+def _row(text: str, stage: str) -> list[str]:
+    """The words of *stage*'s row: stage, percent (or … while its length is unknown), seconds, "s", detail."""
+    return next(line.split() for line in text.splitlines()[1:] if line.split()[0] == stage)
+
+
+def test_a_stage_of_unknown_length_shows_its_seconds_ticking(ip):
+    from synthnb.magics._progress_view import ProgressView
+    from synthnb.progress import ProgressEvent
+
+    view = ProgressView("synthnb · fitting test", tick=0.05)
+    with capture_output() as cap:
+        view(ProgressEvent("prepare", 0, 1, "loading SDV"))
+        view(ProgressEvent("prepare", 1, 1, "ready"))
+        started = time.monotonic()
+        view(ProgressEvent("fit", 0, None, "fitting"))  # a Gaussian copula: no event until it has fitted
+        time.sleep(0.5)
+        view(ProgressEvent("fit", 1, 1, "fitted"))
+        fit_seconds = time.monotonic() - started
+        view(ProgressEvent("sample", 0, 5, "sampling"))
+        view(ProgressEvent("sample", 5, 5, "sampled"))
+        shown = len(cap.outputs)
+        time.sleep(0.3)  # six ticks: nothing is drawn after the final state
+        assert len(cap.outputs) == shown
+    texts = _progress_texts(cap)
+    running = [text for text in texts if _row(text, "fit")[1] == "…"]
+    assert len(running) >= 4  # redrawn by the timer while the fit sent nothing
+    seconds = [float(_row(text, "fit")[2]) for text in running]
+    assert seconds == sorted(seconds) and seconds[0] < seconds[-1] and 0.3 <= seconds[-1] <= fit_seconds
+    html = [o.data["text/html"] for o in cap.outputs if "synthnb-progress" in o.data.get("text/html", "")]
+    assert "<td>fit</td><td><progress max='1'></progress></td><td>…</td>" in html[len(texts) - len(running)]
+    final = _row(texts[-1], "fit")
+    assert final[1] == "100%" and abs(float(final[2]) - fit_seconds) <= 0.1 and final[3] == "s"
+    assert all(_row(texts[-1], stage)[1] == "100%" for stage in ("prepare", "sample"))
+    assert not view._timer.is_alive() and view.close not in ip.events.callbacks["post_execute"]
+
+
+def test_the_timer_stops_when_the_cell_ends_without_a_last_event(ip):
+    from synthnb.magics._progress_view import ProgressView
+    from synthnb.progress import ProgressEvent
+
+    ip.user_ns.update(view=ProgressView("synthnb · fitting test", tick=0.05), ProgressEvent=ProgressEvent)
+    with capture_output() as cap:
+        result = ip.run_cell("import time\nview(ProgressEvent('fit', 0, None, 'fitting'))\ntime.sleep(0.3)\n"
+                             "raise ValueError('the fit failed')")
+        shown = len(cap.outputs)
+        time.sleep(0.3)
+        assert len(cap.outputs) == shown
+    assert isinstance(result.error_in_exec, ValueError) and shown >= 3
+    view = ip.user_ns["view"]
+    assert not view._timer.is_alive() and view.close not in ip.events.callbacks["post_execute"]
+
+
+def test_the_gaussian_copula_fit_shows_its_elapsed_time(ip, ns, monkeypatch):
+    from synthnb.magics import _progress_view
+
+    monkeypatch.setattr(_progress_view, "_TICK", 0.05)
+    with capture_output() as cap:
+        assert ip.run_cell("%synth fit df --rows 10 --no-report").success
+    texts = _progress_texts(cap)
+    started = next(text for text in texts if len(_row(text, "fit")) > 2)  # the fit has begun
+    assert _row(started, "fit")[1] == "…" and _row(started, "fit")[3] == "s"  # not "0%", and a time
+    final = _row(texts[-1], "fit")
+    assert final[1] == "100%" and abs(float(final[2]) - session_for(ip).run("df_syn").timings["fit"]) <= 0.15
 
 
 def test_config_sets_defaults(ip, ns):
