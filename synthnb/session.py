@@ -10,6 +10,7 @@ Plain Python: no IPython import; a *shell* is any object the session is attached
 
 from __future__ import annotations
 
+import difflib
 import signal
 import threading
 import weakref
@@ -119,8 +120,10 @@ class Session:
         run = self._runs.get(name)
         if run is None:
             known = ", ".join(sorted(self._runs)) or "none yet"
+            close = difflib.get_close_matches(name, list(self._runs), n=3)
+            guess = f"did you mean {' or '.join(map(repr, close))}? If not, " if close else ""
             raise SynthnbError(
-                f"{name!r} is not a synthetic table made by %synth fit in this kernel (bound: {known}); run "
+                f"{name!r} is not a synthetic table made by %synth fit in this kernel (bound: {known}); {guess}run "
                 f"%synth fit DF --as {name} first, or call synthnb.evaluate(real_df, synthetic_df) directly."
             )
         return run

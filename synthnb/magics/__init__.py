@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib
+import inspect
+import re
 import shlex
+import textwrap
 
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from traitlets import Bool, Enum, Float, Int, Unicode
@@ -54,10 +58,13 @@ class SynthMagics(Magics):
     @line_cell_magic
     def synth(self, line: str, cell: str | None = None):
         commands = [line] if cell is None else [line, *cell.splitlines()]
+        commands = [text for text in commands if text.strip() and not text.lstrip().startswith("#")]
+        if not commands:  # a bare %synth (or an empty %%synth) asks what it can do
+            print(_HELP)
+            return None
         result = None
         for text in commands:
-            if text.strip() and not text.lstrip().startswith("#"):
-                result = self._dispatch(text)
+            result = self._dispatch(text)
         return result
 
     def _dispatch(self, text: str):
@@ -66,11 +73,17 @@ class SynthMagics(Magics):
         except ValueError as exc:
             raise SynthnbError(f"could not read {text!r}: {exc}; check the quotes.") from None
         sub, rest = words[0], text.strip()[len(words[0]):].strip()
-        if sub in ("help", "-h", "--help"):
-            print(_HELP)
+        if sub in _HELP_WORDS:  # %synth help [SUBCOMMAND]
+            topic = words[1] if len(words) > 1 else None
+            if topic is not None and topic not in _SUBCOMMANDS:
+                raise SynthnbError(f"no help on {topic!r}; use one of: {', '.join(_SUBCOMMANDS)} (or %synth help).")
+            print(_HELP if topic is None else subcommand_help(topic))
             return None
         if sub not in _SUBCOMMANDS:
             raise SynthnbError(f"unknown subcommand {sub!r}; use one of: {', '.join(_SUBCOMMANDS)} (see %synth?).")
+        if any(word in ("-h", "--help") for word in words[1:]):  # %synth fit --help
+            print(subcommand_help(sub))
+            return None
         return importlib.import_module(_SUBCOMMANDS[sub]).execute(self, rest)
 
     def after_fit(self, name: str, run, args) -> None:
@@ -97,13 +110,65 @@ class SynthMagics(Magics):
             show_report(session, name, mode=mode or self.report_mode, datasheet=mode != "static")
 
 
+_HELP_WORDS = ("help", "-h", "--help")
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse help as a notebook user reads it: a plain ``usage: %synth ...`` line and a fixed width.
+
+    IPython's own formatter writes reST (a ``::`` block, ``<...>`` around choices) for its docs build; here
+    the text is printed as is.
+    """
+
+    def __init__(self, prog: str):
+        # a fixed width, not the terminal's: the help is the same in every kernel and saved notebook
+        super().__init__(prog, max_help_position=26, width=100)
+
+    def _fill_text(self, text, width, indent):
+        return super()._fill_text(inspect.cleandoc(text), width, indent)
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix="usage: %")
+
+    def _get_help_string(self, action):
+        # argparse %-formats every help text; ours mention %synth and %config, so a lone % is literal
+        # (a doubled %% and a %(name)s code keep their argparse meaning)
+        return re.sub(r"%%|%\(|%", lambda m: m.group() if len(m.group()) == 2 else "%%", action.help or "")
+
+
+def subcommand_help(sub: str) -> str:
+    """The help of ``%synth SUB``: usage, what it does, every argument and option."""
+    parser = importlib.import_module(_SUBCOMMANDS[sub]).command.parser
+    formatter = _HelpFormatter(parser.prog)
+    formatter.add_usage(parser.usage, parser._actions, parser._mutually_exclusive_groups)
+    formatter.add_text(parser.description)
+    for group in parser._action_groups:
+        formatter.start_section(group.title)
+        formatter.add_text(group.description)
+        formatter.add_arguments(group._group_actions)
+        formatter.end_section()
+    return formatter.format_help().strip()
+
+
 def _build_help() -> str:
+    """The help of ``%synth``: the subcommands in a line each, the configurable defaults, then each subcommand."""
+    summaries = []
+    for sub in _SUBCOMMANDS:
+        description = importlib.import_module(_SUBCOMMANDS[sub]).command.parser.description or ""
+        summary = description.strip().splitlines()[0]
+        summaries.append(textwrap.fill(summary, 100, initial_indent=f"  {sub:<10} ", subsequent_indent=" " * 13))
+    defaults = []
+    for name, trait in SynthMagics.class_own_traits(config=True).items():
+        head = f"  {name:<12} {trait.default_value!r:<18} "
+        defaults.append(textwrap.fill(trait.help, 100, initial_indent=head, subsequent_indent=" " * len(head)))
     parts = [
-        "%synth SUBCOMMAND [options]   (or %%synth with one subcommand per line)",
-        "Defaults: %config SynthMagics.model = 'ctgan' (also seed, holdout, epochs, progress, suffix).",
+        "%synth SUBCOMMAND [options]       run one subcommand (%%synth: one subcommand per line)\n"
+        "%synth help [SUBCOMMAND]          this help (also %synth?, a bare %synth, %synth SUBCOMMAND --help)",
+        "Subcommands:\n" + "\n".join(summaries),
+        "Defaults, set with %config SynthMagics.NAME = value (e.g. %config SynthMagics.model = 'ctgan'):\n"
+        + "\n".join(defaults),
     ]
-    for sub, module in _SUBCOMMANDS.items():
-        parts.append(f"--- {sub} ---\n{importlib.import_module(module).command.__doc__.strip()}")
+    parts += [f"--- %synth {sub} ---\n{subcommand_help(sub)}" for sub in _SUBCOMMANDS]
     return "\n\n".join(parts)
 
 

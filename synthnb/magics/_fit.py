@@ -60,10 +60,7 @@ def execute(magics, rest: str):
     args = parse_fit(rest)
     ns = magics.shell.user_ns
     if args.df not in ns:
-        raise SynthnbError(
-            f"no variable named {args.df!r} in the notebook; create the DataFrame first, e.g. "
-            f"{args.df} = synthnb.datasets.load_adult()."
-        )
+        raise SynthnbError(f"no variable named {args.df!r} in the notebook; {_frame_hint(args.df, ns)}")
     name = args.name or f"{args.df}{magics.suffix}"
     model = canonical_model(args.model or magics.model)
     params = {}
@@ -88,3 +85,16 @@ def execute(magics, rest: str):
     # notebook gets a copy, so edits there never change the table the Run (and its digest) describes
     magics.session.bind(name, run)
     magics.after_fit(name, run, args)
+
+
+def _frame_hint(name: str, ns: dict) -> str:
+    """'did you mean' over the notebook's DataFrames when one is spelled alike, else how to make one."""
+    import difflib
+
+    import pandas as pd
+
+    frames = [key for key, value in ns.items() if not key.startswith("_") and isinstance(value, pd.DataFrame)]
+    close = difflib.get_close_matches(name, frames, n=3)
+    if close:
+        return f"did you mean {' or '.join(map(repr, close))}? (%synth fit {close[0]})"
+    return f"create the DataFrame first, e.g. {name} = synthnb.datasets.load_adult()."

@@ -6,7 +6,9 @@ and the final state it leaves in the saved notebook is deterministic.
 
 from __future__ import annotations
 
+import contextvars
 import html
+import threading
 import time
 
 from synthnb.magics._display import identifiers_bundle
@@ -15,44 +17,109 @@ from synthnb.progress import STAGES, ProgressEvent
 __all__ = ["IdentifiersView", "ProgressView"]
 
 _MIN_INTERVAL = 0.2  # seconds between two updates sent to the front end
+_TICK = 1.0  # seconds between two updates of a running stage's elapsed time when its work says nothing
+_DONE_MESSAGES = ("fitted", "ready", "sampled")  # a stage of unknown length that ended
 
 
 class ProgressView:
-    """Listens to :class:`ProgressEvent` objects and shows one bar per stage."""
+    """Listens to :class:`ProgressEvent` objects and shows one bar per stage, with each stage's seconds.
 
-    def __init__(self, title: str):
+    A stage of unknown length (a Gaussian-copula fit reports no steps) shows an indeterminate bar; a
+    light timer thread re-draws the running stage's elapsed time every *tick* seconds. The timer stops
+    when the last stage ends or the cell ends (an error, an interrupt), and never draws after the final
+    state, so the saved output is the final one.
+    """
+
+    def __init__(self, title: str, *, tick: float | None = None):
         self._title = title
+        self._tick = _TICK if tick is None else tick
         self._state: dict[str, ProgressEvent] = {}
+        self._started: dict[str, float] = {}
+        self._ended: dict[str, float] = {}
         self._handle = None
         self._last = 0.0
+        self._lock = threading.Lock()  # one drawing at a time: the fit's thread or the timer's
+        self._stop = threading.Event()
+        self._timer: threading.Thread | None = None
+        self._hooked = None  # the shell whose post_execute event stops the timer
 
     def __call__(self, event: ProgressEvent) -> None:
         if event.message == "identifiers":
             # an output of its own, above the bars, before any time is spent fitting
             IdentifiersView()(event)
             return
-        self._state[event.stage] = event
-        finished = event.total is not None and event.done >= event.total
         now = time.monotonic()
-        if self._handle is not None and not finished and now - self._last < _MIN_INTERVAL:
-            return
-        self._last = now
-        self._show()
+        finished = _finished(event)
+        with self._lock:
+            new_stage = event.stage not in self._started
+            self._state[event.stage] = event
+            self._started.setdefault(event.stage, now)
+            if finished:
+                self._ended.setdefault(event.stage, now)
+            last = all(stage in self._ended for stage in STAGES)
+            if last:
+                self._stop.set()  # under the lock: the timer cannot draw after the final state below
+            # a stage's first and last events always show: the bar it starts or ends is never skipped
+            throttled = self._handle is not None and not (finished or new_stage) and now - self._last < _MIN_INTERVAL
+            if not throttled:
+                self._show(now)
+        if last:
+            self.close()
+        elif not finished:
+            self._start_timer()
 
-    def _bundle(self) -> dict[str, str]:
+    def close(self, *_args) -> None:
+        """Stop the timer (called at the last stage's end, and when the cell ends however it ends)."""
+        self._stop.set()
+        shell, self._hooked = self._hooked, None
+        if shell is not None:
+            shell.events.unregister("post_execute", self.close)
+        timer = self._timer
+        if timer is not None and timer is not threading.current_thread():
+            timer.join(timeout=5)
+
+    def _start_timer(self) -> None:
+        if self._timer is not None or self._stop.is_set():
+            return
+        shell = _shell()
+        if shell is not None:
+            # a fit that raises or is interrupted sends no last event: the end of the cell stops the timer
+            shell.events.register("post_execute", self.close)
+            self._hooked = shell
+        # the copied context carries the cell's output parent (ipykernel keeps it in a context variable)
+        context = contextvars.copy_context()
+        self._timer = threading.Thread(target=context.run, args=(self._run_timer,), name="synthnb-progress",
+                                       daemon=True)
+        self._timer.start()
+
+    def _run_timer(self) -> None:
+        while not self._stop.wait(self._tick):
+            with self._lock:
+                if self._stop.is_set():
+                    return
+                if any(stage in self._started and stage not in self._ended for stage in STAGES):
+                    self._show(time.monotonic())
+
+    def _bundle(self, now: float) -> dict[str, str]:
         rows_html, rows_text = [], []
         for stage in STAGES:
             ev = self._state.get(stage)
-            frac = 0.0 if ev is None else (ev.fraction if ev.fraction is not None else 0.0)
-            if ev is not None and ev.total is None and ev.message in ("fitted", "ready", "sampled"):
+            frac = None if ev is None else ev.fraction
+            if ev is None:
+                frac = 0.0
+            elif ev.total is None and ev.message in _DONE_MESSAGES:
                 frac = 1.0
+            # a running stage of unknown length: an indeterminate bar (no value) and its elapsed time
+            bar = "<progress max='1'></progress>" if frac is None else f"<progress max='1' value='{frac:.3f}'>"
+            bar += "" if frac is None else "</progress>"
+            pct = "…" if frac is None else f"{frac:.0%}"
+            seconds = self._seconds(stage, now)
+            elapsed = "" if seconds is None else f"{seconds:.1f} s"
             detail = "" if ev is None else _detail(ev)
-            pct = f"{frac:.0%}"
             rows_html.append(
-                f"<tr><td>{stage}</td><td><progress max='1' value='{frac:.3f}'></progress></td>"
-                f"<td>{pct}</td><td>{html.escape(detail)}</td></tr>"
+                f"<tr><td>{stage}</td><td>{bar}</td><td>{pct}</td><td>{elapsed}</td><td>{html.escape(detail)}</td></tr>"
             )
-            rows_text.append(f"{stage:<8} {pct:>5}  {detail}")
+            rows_text.append(f"{stage:<8} {pct:>5}  {elapsed:>7}  {detail}".rstrip())
         body = "".join(rows_html)
         return {
             "text/html": f"<div class='synthnb-progress'><b>{html.escape(self._title)}</b>"
@@ -60,10 +127,17 @@ class ProgressView:
             "text/plain": self._title + "\n" + "\n".join(rows_text),
         }
 
-    def _show(self) -> None:
+    def _seconds(self, stage: str, now: float) -> float | None:
+        """Seconds *stage* took (ended) or has taken so far (running); None before it starts."""
+        if stage not in self._started:
+            return None
+        return self._ended.get(stage, now) - self._started[stage]
+
+    def _show(self, now: float) -> None:
         from IPython.display import display
 
-        bundle = self._bundle()
+        self._last = now
+        bundle = self._bundle(now)
         if self._handle is None:
             self._handle = display(bundle, raw=True, display_id=True)
         else:
@@ -78,6 +152,18 @@ class IdentifiersView:
             from IPython.display import display
 
             display(identifiers_bundle(event.identifiers), raw=True)
+
+
+def _finished(ev: ProgressEvent) -> bool:
+    if ev.total is None:
+        return ev.message in _DONE_MESSAGES
+    return ev.done >= ev.total
+
+
+def _shell():
+    from IPython import get_ipython
+
+    return get_ipython()
 
 
 def _detail(ev: ProgressEvent) -> str:

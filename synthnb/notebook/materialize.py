@@ -4,7 +4,9 @@ For notebooks run where no front end could add cells (nbclient, nbval, papermill
 output carrying an ``application/vnd.synthnb.provenance+json`` payload becomes its keyed cell -- a code cell right below
 the cell whose output holds it, a Markdown cell at the end -- exactly as the JupyterLab extension
 would have placed it. Idempotent: a second run changes nothing. A cell whose source no longer has
-the digest synthnb recorded was edited by a person and is never touched.
+the digest synthnb recorded was edited by a person and is never touched. Ownership follows the
+extension's rule (widgets/labextension/src/protocol.json): a cell added here records its own id as
+``cell_id``, and a cell whose id is not the ``cell_id`` it carries is a pasted copy, never touched.
 """
 
 from __future__ import annotations
@@ -89,8 +91,12 @@ def _requests(nb):
 
 
 def _owner(cell) -> dict | None:
+    """The ownership record of a cell synthnb made, or None (a person's cell, or a pasted copy of synthnb's)."""
     meta = cell.get("metadata", {}).get("synthnb")
-    return meta if isinstance(meta, dict) and isinstance(meta.get("key"), str) else None
+    if not isinstance(meta, dict) or not isinstance(meta.get("key"), str):
+        return None
+    # a record without cell_id predates it: owned by key alone, as before
+    return meta if "cell_id" not in meta or meta["cell_id"] == cell.get("id") else None
 
 
 def _upsert(nb, request: CellRequest, anchor_cell) -> Change:
@@ -120,5 +126,7 @@ def _upsert(nb, request: CellRequest, anchor_cell) -> Change:
             index += 1
     if "id" not in anchor_cell:
         new.pop("id", None)  # an nbformat < 4.5 notebook has no cell ids; keep it valid as it is
+    else:
+        new.metadata["synthnb"]["cell_id"] = new.id  # so a later copy of this cell is told from it
     nb.cells.insert(index, new)
     return Change(request.key, "added", index)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy as copy_module
 import hashlib
 
 import nbformat
@@ -49,7 +50,7 @@ def test_materialize_places_cells_and_is_idempotent(executed, user_cells, tmp_pa
     prov = nb.cells[2]
     assert prov.cell_type == "code" and prov.source.startswith(f"{HEADER_MARK} a_syn")
     assert prov.metadata.synthnb == {"key": "provenance:a_syn", "digest": cell_digest(prov.source),
-                                     "anchor": nb.cells[1].id}
+                                     "anchor": nb.cells[1].id, "cell_id": prov.id}
     assert nb.cells[7].cell_type == "markdown" and "a_syn" in nb.cells[7].source
     nbformat.validate(nb)
 
@@ -80,6 +81,68 @@ def test_materialize_leaves_edited_cells_alone_and_updates_its_own(executed, tmp
     assert after.cells[5].source.endswith("# regenerated\n")
     assert after.cells[5].metadata.synthnb["digest"] == cell_digest(after.cells[5].source)
     assert len(after.cells) == 9
+
+
+def _regenerate(nb, key):
+    """What a re-execution does to *key*'s bundle: new text (as a re-fit would)."""
+    for out in (o for c in nb.cells if c.cell_type == "code" for o in c.outputs):
+        payload = out.get("metadata", {}).get(PAYLOAD_MIME)
+        if payload and payload["key"] == key:
+            payload["source"] += "# regenerated\n"
+            payload["digest"] = cell_digest(payload["source"])
+
+
+def _pasted_copy(cell):
+    """A copy as JupyterLab pastes it: the same text and metadata under a new id."""
+    copy = nbformat.v4.new_code_cell(cell.source, metadata=copy_module.deepcopy(dict(cell.metadata)))
+    assert copy.id != cell.id
+    return copy
+
+
+def test_materialize_never_takes_a_pasted_copy_for_its_cell(executed, tmp_path):
+    path = _write(executed, tmp_path)
+    main(["materialize", str(path)])
+    nb = nbformat.read(path, as_version=4)
+    original = nb.cells[2]
+    assert original.metadata.synthnb["key"] == "provenance:a_syn"
+    nb.cells.insert(0, _pasted_copy(original))  # above the original: found first in notebook order
+    nb.cells.append(_pasted_copy(original))  # and one below
+    _regenerate(nb, "provenance:a_syn")
+    nbformat.write(nb, path)
+
+    changes = {c.key: (c.status, c.index) for c in materialize(path)}
+    assert changes["provenance:a_syn"] == ("updated", 3)
+    after = nbformat.read(path, as_version=4)
+    assert after.cells[3].id == original.id and after.cells[3].source.endswith("# regenerated\n")
+    assert after.cells[0].source == after.cells[-1].source == original.source  # the copies, untouched
+    assert after.cells[0].metadata == after.cells[-1].metadata == original.metadata
+
+    # the original deleted, only the copies carry the key: a new cell is added below the fit, not adopted
+    del after.cells[3]
+    _regenerate(after, "provenance:a_syn")
+    nbformat.write(after, path)
+    changes = {c.key: (c.status, c.index) for c in materialize(path)}
+    assert changes["provenance:a_syn"] == ("added", 3)
+    final = nbformat.read(path, as_version=4)
+    made = final.cells[3]
+    assert made.metadata.synthnb["cell_id"] == made.id and made.source.endswith("# regenerated\n# regenerated\n")
+    assert final.cells[0].source == final.cells[-1].source == original.source
+    nbformat.validate(final)
+
+
+def test_materialize_owns_a_record_without_cell_id_by_key(executed, tmp_path):
+    """Cells written before cell_id existed keep the old rule: the first cell with the key is synthnb's."""
+    path = _write(executed, tmp_path)
+    main(["materialize", str(path)])
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.get("synthnb", {}).pop("cell_id", None)
+    _regenerate(nb, "provenance:b_syn")
+    nbformat.write(nb, path)
+    changes = {c.key: c.status for c in materialize(path)}
+    assert changes["provenance:b_syn"] == "updated" and changes["provenance:a_syn"] == "unchanged"
+    after = nbformat.read(path, as_version=4)
+    assert after.cells[5].source.endswith("# regenerated\n") and "cell_id" not in after.cells[5].metadata.synthnb
 
 
 def test_materialize_to_another_file_and_errors(executed, tmp_path, capsys):

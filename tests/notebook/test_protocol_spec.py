@@ -139,3 +139,44 @@ def test_the_kernels_merge_round_trip_follows_the_cases(monkeypatch):
     sent[1][1](_case("conflict_when_edited_during_the_merge")["reply"])
     assert reports == ["merged", "merged", "conflict"]
     assert all(status in _REPORTS for status in reports)
+
+
+def _materialize_cases():
+    """Upserts materialize can meet: the anchor cell is in the notebook (it holds the output) and no merge is asked."""
+    for case in SPEC["cases"]:
+        req = case["request"]
+        ids = [cell.get("id") for cell in case["cells_before"]]
+        merging = req.get("merge") or req.get("base_digest")
+        if req.get("op") == "upsert" and not merging and req.get("anchor_cell_id") in ids:
+            yield case
+
+
+@pytest.mark.parametrize("case", list(_materialize_cases()), ids=lambda c: c["name"])
+def test_materialize_follows_the_protocols_ownership_cases(case):
+    """The offline materialize owns, updates, leaves alone and places cells as the extension does, copies included."""
+    import nbformat
+
+    from synthnb.notebook.materialize import _upsert
+
+    def cell(data):
+        make = nbformat.v4.new_markdown_cell if data["cell_type"] == "markdown" else nbformat.v4.new_code_cell
+        made = make(data["source"], metadata=json.loads(json.dumps(data.get("metadata", {}))))
+        made.id = data["id"]
+        return made
+
+    def plain(made):
+        data = {"id": made.id, "cell_type": made.cell_type, "source": made.source}
+        return {**data, "metadata": made.metadata} if made.metadata else data
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [cell(data) for data in case["cells_before"]]
+    req = case["request"]
+    anchor = next(c for c in nb.cells if c.id == req["anchor_cell_id"])
+    change = _upsert(nb, CellRequest(req["key"], req["source"], req["cell_type"], None, req["position"]), anchor)
+    assert change.status == case["reply"]["status"]
+    if change.status == "added":  # materialize's fresh id stands where the cases write new_cell_id
+        made = nb.cells[change.index]
+        assert made.metadata["synthnb"]["cell_id"] == made.id
+        made.id = made.metadata["synthnb"]["cell_id"] = SPEC["new_cell_id"]
+    assert [plain(c) for c in nb.cells] == case["cells_after"]
+    nbformat.validate(nb)

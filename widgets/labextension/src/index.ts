@@ -20,7 +20,7 @@ import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application'
 import { MarkdownCell } from '@jupyterlab/cells';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { Kernel, KernelMessage } from '@jupyterlab/services';
-import { JSONObject } from '@lumino/coreutils';
+import { JSONObject, UUID } from '@lumino/coreutils';
 
 import { Action, ICellData, IReply, decide } from './logic.js';
 import protocol from './protocol.json';
@@ -59,7 +59,9 @@ function renderMarkdown(panel: NotebookPanel, index: number): void {
 function apply(panel: NotebookPanel, action: Action): void {
   const model = panel.content.model!;
   if (action.kind === 'insert') {
+    // the id logic.ts recorded as the cell's cell_id: a later copy of the cell gets another one
     model.sharedModel.insertCell(action.index, {
+      id: action.cell.id,
       cell_type: action.cell.cell_type as 'code' | 'markdown',
       source: action.cell.source,
       metadata: { synthnb: action.cell.metadata.synthnb as any }
@@ -78,7 +80,7 @@ function handle(panel: NotebookPanel, request: unknown): IReply {
   if (!panel.content.model) {
     return { status: 'error', key: (request as { key?: string } | null)?.key ?? null, message: 'no notebook model' };
   }
-  const { reply, action } = decide(cellData(panel), request);
+  const { reply, action } = decide(cellData(panel), request, () => UUID.uuid4());
   if (action) {
     apply(panel, action);
   }

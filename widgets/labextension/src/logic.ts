@@ -7,8 +7,11 @@
  * on this module with plain `node --test`; index.ts only reads the notebook model into
  * `ICellData` and applies the returned `Action`.
  *
- * Ownership: a cell synthnb creates carries metadata.synthnb = {key, digest, anchor}; `digest` is
- * the SHA-256 of the source synthnb wrote. A cell whose current source no longer has that digest
+ * Ownership: a cell synthnb creates carries metadata.synthnb = {key, digest, anchor, cell_id}; `digest`
+ * is the SHA-256 of the source synthnb wrote and `cell_id` the id the cell was created with. A cell
+ * whose id is not its `cell_id` is a pasted copy (JupyterLab gives a pasted cell a new id but keeps its
+ * metadata): synthnb did not create it and never touches it. A record without `cell_id` (written
+ * before it existed) is owned by key alone, as it always was. A cell whose current source no longer has that digest
  * was edited by a person and is never overwritten, except by an upsert whose `base_digest` equals
  * the current source's digest: the kernel's answer to our `merge` reply, built from that very text.
  * Cells without that metadata were not made by synthnb and are never touched.
@@ -40,6 +43,7 @@ export interface IOwnership {
   key: string;
   digest: string;
   anchor?: string | null;
+  cell_id?: string;
 }
 
 /** One notebook cell as the logic needs it. */
@@ -73,7 +77,11 @@ export interface IReply {
 
 /** What to change: insert a new owned cell at `index`, or rewrite the owned cell at `index`. */
 export type Action =
-  | { kind: 'insert'; index: number; cell: { cell_type: string; source: string; metadata: { synthnb: IOwnership } } }
+  | {
+      kind: 'insert';
+      index: number;
+      cell: { id: string; cell_type: string; source: string; metadata: { synthnb: IOwnership } };
+    }
   | { kind: 'update'; index: number; source: string; ownership: IOwnership };
 
 export interface IDecision {
@@ -81,10 +89,17 @@ export interface IDecision {
   action?: Action;
 }
 
+/** Makes the id of a cell about to be inserted (index.ts: a UUID, as JupyterLab's own). */
+export type NewCellId = () => string;
+
 /** The synthnb ownership record of a cell, or undefined for a cell synthnb did not create. */
 export function ownership(cell: ICellData): IOwnership | undefined {
   const meta = cell.metadata?.synthnb as IOwnership | undefined;
-  return meta && typeof meta === 'object' && typeof meta.key === 'string' ? meta : undefined;
+  if (!meta || typeof meta !== 'object' || typeof meta.key !== 'string') {
+    return undefined;
+  }
+  // a record naming another cell's id was copied along with a pasted (or duplicated) cell
+  return meta.cell_id === undefined || meta.cell_id === cell.id ? meta : undefined;
 }
 
 function findKey(cells: readonly ICellData[], key: string): number {
@@ -106,18 +121,19 @@ function insertionIndex(cells: readonly ICellData[], req: ICellRequest): number 
   return cells.length;
 }
 
-function upsert(cells: readonly ICellData[], req: ICellRequest): IDecision {
+function upsert(cells: readonly ICellData[], req: ICellRequest, newCellId: NewCellId): IDecision {
   const source = req.source ?? '';
   const digest = sha256Hex(source);
   const index = findKey(cells, req.key);
   if (index < 0) {
-    const meta: IOwnership = { key: req.key, digest, anchor: req.anchor_cell_id ?? null };
+    const id = newCellId();
+    const meta: IOwnership = { key: req.key, digest, anchor: req.anchor_cell_id ?? null, cell_id: id };
     return {
       reply: { status: 'added', key: req.key, digest },
       action: {
         kind: 'insert',
         index: insertionIndex(cells, req),
-        cell: { cell_type: req.cell_type ?? 'code', source, metadata: { synthnb: meta } }
+        cell: { id, cell_type: req.cell_type ?? 'code', source, metadata: { synthnb: meta } }
       }
     };
   }
@@ -158,14 +174,17 @@ function currentSource(cells: readonly ICellData[], req: ICellRequest): IDecisio
   };
 }
 
-/** The reply to *request* (a comm open's data, unchecked) and the change to make, if any. */
-export function decide(cells: readonly ICellData[], request: unknown): IDecision {
+/**
+ * The reply to *request* (a comm open's data, unchecked) and the change to make, if any; a cell it
+ * inserts gets the id *newCellId* makes, recorded in its ownership as `cell_id`.
+ */
+export function decide(cells: readonly ICellData[], request: unknown, newCellId: NewCellId): IDecision {
   const req = request as ICellRequest | null | undefined;
   if (typeof req?.key !== 'string') {
     return { reply: { status: 'error', key: null, message: 'no key in the request' } };
   }
   if (req.op === 'upsert') {
-    return upsert(cells, req);
+    return upsert(cells, req, newCellId);
   }
   if (req.op === 'merge') {
     return currentSource(cells, req);
