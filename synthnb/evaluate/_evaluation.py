@@ -311,7 +311,8 @@ def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_
         held = run.holdout[kept_cols] if run.n_holdout else None
         sensitive = run.spec.sensitive if sensitive is None else sensitive
         target = run.spec.target if target is None else target
-        direct_identifiers = [r.column for r in run.identifiers if r.role == "direct" and r.action != "drop"]
+        found = [r.column for r in run.identifiers if r.role == "direct" and r.action != "drop"]
+        direct_identifiers = [*dict.fromkeys([*found, *split_columns(direct_identifiers)])]
         if quasi_identifiers is None and any(r.role == "quasi" for r in run.identifiers):
             secret_col = secret if secret is not None else target
             detected = [*(r.column for r in run.identifiers if r.role == "quasi"), *split_columns(sensitive)]

@@ -128,27 +128,28 @@ def test_run_quality_equals_sdv_report_with_its_metadata(likert_run):
     import synthnb
 
     run = likert_run
+    # the fit found the identifiers and kept them from the generator: its metadata has only the data columns
+    assert {r.column for r in run.identifiers if r.role == "direct"} == set(IDENTIFIERS)
     learned = run.synthesizer.get_metadata()
+    learned_columns = list(learned.to_dict()["tables"]["table"]["columns"])
+    assert not set(IDENTIFIERS) & set(learned_columns)
     assert {c: learned.to_dict()["tables"]["table"]["columns"][c]["sdtype"] for c in ("q1", "q2", "q3")} == {
         "q1": "ordinal", "q2": "ordinal", "q3": "ordinal"}
-    want = _sdv_quality(run.real, run.synthetic, learned)
+    want = _sdv_quality(run.real[learned_columns], run.synthetic[learned_columns], learned)
     ev = synthnb.evaluate(run, sections=["fidelity", "diagnostic"])
     assert ev["fidelity"].score == pytest.approx(want, abs=1e-9)
     shapes = ev["fidelity"].tables["column_shapes"].set_index("Column")
     assert shapes.loc["q1", "Metric"] == "TVComplement"  # a scale compared as categories, as SDV does
+    # identifiers leave the report (they hold fakes, not data)
+    assert not set(IDENTIFIERS) & set(ev["fidelity"].tables["column_shapes"]["Column"])
+    assert not set(IDENTIFIERS) & set(ev["diagnostic"].tables["data_validity"]["Column"])
     # typed by dtype (the old way) the score differs: the comparison above can fail
+    data = run.real[learned_columns]
     q = _reports()[0]()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        q.generate(run.real, run.synthetic, sdmetrics_metadata(run.real), verbose=False)
+        q.generate(data, run.synthetic[learned_columns], sdmetrics_metadata(data), verbose=False)
     assert abs(q.get_score() - want) > 1e-4
-    # identifiers marked as such leave the report; it then equals SDV's on the data columns
-    ev_ids = synthnb.evaluate(run, sections=["fidelity", "diagnostic"], direct_identifiers=IDENTIFIERS)
-    data = [c for c in run.real.columns if c not in IDENTIFIERS]
-    assert ev_ids["fidelity"].score == pytest.approx(
-        _sdv_quality(run.real[data], run.synthetic[data], _without(learned, IDENTIFIERS)), abs=1e-9)
-    assert not set(IDENTIFIERS) & set(ev_ids["fidelity"].tables["column_shapes"]["Column"])
-    assert not set(IDENTIFIERS) & set(ev_ids["diagnostic"].tables["data_validity"]["Column"])
 
 
 def test_frame_quality_equals_sdv_report_with_its_detection(likert_run):
@@ -158,12 +159,14 @@ def test_frame_quality_equals_sdv_report_with_its_detection(likert_run):
 
     real, syn = likert_run.real, likert_run.synthetic
     detected = Metadata.detect_from_dataframes({"table": real}, infer_keys=None)
+    # bare frames get the same identifier detection as a fit: the report covers the data columns
     ev = synthnb.evaluate(real, syn, sections=["fidelity"])
-    assert ev["fidelity"].score == pytest.approx(_sdv_quality(real, syn, detected), abs=1e-9)
-    ev_ids = synthnb.evaluate(real, syn, sections=["fidelity"], direct_identifiers=IDENTIFIERS)
     data = [c for c in real.columns if c not in IDENTIFIERS]
-    assert ev_ids["fidelity"].score == pytest.approx(
+    assert ev["fidelity"].score == pytest.approx(
         _sdv_quality(real[data], syn[data], _without(detected, IDENTIFIERS)), abs=1e-9)
+    # told there are none, it scores every column exactly as SDV's report with SDV's detection does
+    ev_all = synthnb.evaluate(real, syn, sections=["fidelity"], direct_identifiers=[])
+    assert ev_all["fidelity"].score == pytest.approx(_sdv_quality(real, syn, detected), abs=1e-9)
 
 
 def _reports():
