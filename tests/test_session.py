@@ -47,7 +47,8 @@ def test_refit_releases_the_previous_run_its_evaluations_and_cells(ip, ns):
     gc.collect()
     assert [r() for r in refs] == [None, None, None]  # nothing of the first fit is held any more
     second = session.run("a_syn")
-    assert second.spec.seed == 1 and ns["a_syn"] is second.synthetic is session.bound_table("a_syn")
+    assert second.spec.seed == 1 and ns["a_syn"] is session.bound_table("a_syn")
+    assert ns["a_syn"] is not second.synthetic and ns["a_syn"].equals(second.synthetic)  # the notebook's own copy
     assert session.latest_evaluation("a_syn").context is not None
     assert session.cells("a_syn", second).datasheet_evaluation is session.latest_evaluation("a_syn")
     assert session.names() == ["a_syn"]

@@ -420,7 +420,7 @@ def _findings(evaluation) -> list[str]:
 
 
 def _exact_matches(rec, evaluation) -> tuple[int, float] | None:
-    """(count, share) of generated rows identical to a real row, if the evaluation reports it."""
+    """(count, share) of generated rows identical to a training row, if the evaluation reports it."""
     rows = rec["output"]["rows"]
     for key, value in _scores(evaluation).items():
         k = key.lower()
@@ -448,11 +448,13 @@ def _individuals(rec, evaluation) -> str:
     count, share = found
     if count == 0:
         return (
-            f"0 of the {rec['output']['rows']:,} generated rows exactly match a real row. Near-copies and "
+            f"0 of the {rec['output']['rows']:,} generated rows exactly match a real row the generator was trained "
+            "on. Near-copies and "
             "attribute inference are still possible; see the privacy figures below."
         )
     return (
-        f"{count:,} of the {rec['output']['rows']:,} generated rows ({share:.1%}) exactly match a real row; "
+        f"{count:,} of the {rec['output']['rows']:,} generated rows ({share:.1%}) exactly match a real row the "
+        "generator was trained on; "
         "such rows may describe a real person and should be treated like the real data."
     )
 
