@@ -66,11 +66,23 @@ def _run_cell(page, server, index: int, times: int = 1) -> None:
 
 
 def _delete_cell(page, index: int) -> None:
-    _cell(page, index).locator(".jp-InputPrompt").first.click()
-    page.keyboard.press("Escape")
-    page.keyboard.press("d")
-    page.keyboard.press("d")
-    page.wait_for_timeout(500)
+    """Select cell *index* and press D, D in command mode, as a person does; wait until it is gone."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    before = page.locator(".jp-Notebook .jp-Cell").count()
+    gone = f"() => document.querySelectorAll('.jp-Notebook .jp-Cell').length < {before}"
+    for _ in range(3):  # a display update landing in the notebook can take the focus from a first press
+        _cell(page, index).locator(".jp-InputPrompt").first.click()
+        page.wait_for_timeout(300)
+        page.keyboard.press("Escape")
+        page.keyboard.press("d", delay=50)
+        page.keyboard.press("d", delay=50)
+        try:
+            page.wait_for_function(gone, timeout=5000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"cell {index} could not be deleted with D, D")
 
 
 def _screenshot(page, index: int, path) -> None:
