@@ -117,6 +117,7 @@ def fairness(ctx) -> Section:
             "series": {"real": [round(float(v), 6) for v in rates["real"]],
                        "synthetic": [round(float(v), 6) if v == v else 0.0 for v in rates["synthetic"]]},
             "highlight": True,
+            "x_label": f"share of rows with {outcome}",
         })
         if models is not None:
             yt = binary_outcome(pd.Series(models.y_test), positive, task, threshold)
