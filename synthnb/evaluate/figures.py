@@ -38,8 +38,18 @@ import math
 from typing import Any
 
 __all__ = [
-    "OTHER", "REAL", "SYNTHETIC", "TEXT", "draw", "figure_png", "figure_uri", "figure_view", "is_key", "number",
-    "percent", "series_colour",
+    "OTHER",
+    "REAL",
+    "SYNTHETIC",
+    "TEXT",
+    "draw",
+    "figure_png",
+    "figure_uri",
+    "figure_view",
+    "is_key",
+    "number",
+    "percent",
+    "series_colour",
 ]
 
 REAL = "#3f7fe0"
@@ -52,9 +62,9 @@ GRID = "#808080"
 #: the colours a figure may draw with (tests check each against light and dark backgrounds)
 INKS = (REAL, SYNTHETIC, OTHER, TEXT)
 #: display width of one small chart, CSS pixels; PNGs are drawn at 2x for sharp text on high-DPI screens
-WIDTH_PX = {"bars": 340, "histogram": 340, "heatmap": 380}
+WIDTH_PX = {"bars": 290, "histogram": 290, "heatmap": 320}
 _DPI = 2 * 72
-_FONT = 9.5
+_FONT = 9
 
 
 def series_colour(name: str) -> str:
@@ -114,8 +124,16 @@ def _style(ax) -> None:
 
 def _legend(ax) -> None:
     """Above the plot, in one row: never over the data."""
-    leg = ax.legend(fontsize=_FONT, frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.1,
-                    ncols=len(ax.get_legend_handles_labels()[1]), handlelength=1.2, columnspacing=1.0)
+    leg = ax.legend(
+        fontsize=_FONT,
+        frameon=False,
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.0),
+        borderaxespad=0.1,
+        ncols=len(ax.get_legend_handles_labels()[1]),
+        handlelength=1.2,
+        columnspacing=1.0,
+    )
     for text in leg.get_texts():
         text.set_color(TEXT)
 
@@ -142,8 +160,7 @@ def _bars(fig, spec: dict) -> None:
     y = np.arange(len(cats))
     for k, name in enumerate(names):
         values = [0.0 if v is None else float(v) for v in series[name]]  # a missing share is drawn as none
-        ax.barh(y - 0.4 + height * (k + 0.5), values, height=height * 0.92, color=series_colour(name),
-                label=str(name))
+        ax.barh(y - 0.4 + height * (k + 0.5), values, height=height * 0.92, color=series_colour(name), label=str(name))
     ax.set_yticks(y, [_short(c) for c in cats])
     ax.invert_yaxis()  # the first category on top, as listed
     ax.xaxis.set_major_formatter(_formatter(percent if _shares(spec) else number))
@@ -189,8 +206,14 @@ def _heatmap(fig, spec: dict) -> None:
     cmap.set_bad(OTHER, alpha=0.35)
     ax = fig.add_subplot(1, 1, 1)
     _style(ax)
-    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=0.0, vmax=float(spec.get("vmax") or 1.0),
-                      interpolation="nearest", aspect="auto")
+    image = ax.imshow(
+        np.ma.masked_invalid(values),
+        cmap=cmap,
+        vmin=0.0,
+        vmax=float(spec.get("vmax") or 1.0),
+        interpolation="nearest",
+        aspect="auto",
+    )
     ticks = np.arange(len(labels))
     short = [_short(lab, 13) for lab in labels]
     size = _FONT if len(labels) <= 10 else _FONT - 1.5
@@ -199,8 +222,7 @@ def _heatmap(fig, spec: dict) -> None:
     for spine in ax.spines.values():
         spine.set_visible(False)
     bar = fig.colorbar(image, ax=ax, fraction=0.05, pad=0.03)
-    bar.set_label(spec.get("colorbar_label") or "difference (0 = as in the real table)", color=TEXT,
-                  fontsize=_FONT)
+    bar.set_label(spec.get("colorbar_label") or "difference (0 = as in the real table)", color=TEXT, fontsize=_FONT)
     bar.ax.tick_params(colors=TEXT, labelsize=_FONT, length=2)
     bar.ax.yaxis.set_major_formatter(_formatter(number))
     bar.outline.set_visible(False)
@@ -212,11 +234,11 @@ _DRAW = {"bars": _bars, "histogram": _histogram, "heatmap": _heatmap}
 def _size_in(spec: dict) -> tuple[float, float]:
     width = WIDTH_PX.get(spec.get("kind"), 340) / 72
     if spec.get("kind") == "heatmap":
-        return width, width * 0.85
+        return width, width * 0.9
     if spec.get("kind") == "bars":
         rows = len(spec.get("categories", [])) * max(len(spec.get("series", {})), 1)
-        return width, min(max(1.9, 1.0 + 0.16 * rows), 4.2)
-    return width, 2.4
+        return width, min(max(1.8, 0.95 + 0.15 * rows), 3.8)
+    return width, 2.2
 
 
 def draw(spec: dict):

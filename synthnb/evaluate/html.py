@@ -24,9 +24,13 @@ _MAX_ROWS = 200
 def _env():
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-    env = Environment(loader=PackageLoader("synthnb.evaluate", "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("synthnb.evaluate", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["score"] = lambda v: "—" if v is None else f"{v:.2f}"
     return env
 
@@ -46,10 +50,17 @@ def _cell(value) -> str:
 
 
 def _table(name: str, frame) -> dict[str, Any]:
-    rows = [[_cell(v.item() if hasattr(v, "item") else v) for v in row]
-            for row in frame.head(_MAX_ROWS).itertuples(index=False)]
-    return {"name": name.replace("_", " "), "columns": [str(c) for c in frame.columns], "rows": rows,
-            "total": len(frame), "shown": len(rows)}
+    rows = [
+        [_cell(v.item() if hasattr(v, "item") else v) for v in row]
+        for row in frame.head(_MAX_ROWS).itertuples(index=False)
+    ]
+    return {
+        "name": name.replace("_", " "),
+        "columns": [str(c) for c in frame.columns],
+        "rows": rows,
+        "total": len(frame),
+        "shown": len(rows),
+    }
 
 
 def _section_view(name: str, sec, running: str | None) -> dict[str, Any]:
@@ -57,13 +68,19 @@ def _section_view(name: str, sec, running: str | None) -> dict[str, Any]:
 
     if sec is None:
         return {"name": name, "title": name.capitalize(), "status": "running" if name == running else "pending"}
-    view = {"name": name, "title": sec.title, "status": "error" if sec.error else "done", "error": sec.error,
-            "headline": sec.headline, "thresholds": sec.thresholds,
-            "key_figures": [figure_view(f) for f in sec.figures if is_key(f)],
-            "more_figures": [figure_view(f) for f in sec.figures if not is_key(f)],
-            "tables": [_table(k, v) for k, v in sec.tables.items()],
-            "library": ", ".join(f"{k} {v}" for k, v in sec.library.items()) or "synthnb",
-            "seconds": f"{sec.seconds:.1f}"}
+    view = {
+        "name": name,
+        "title": sec.title,
+        "status": "error" if sec.error else "done",
+        "error": sec.error,
+        "headline": sec.headline,
+        "thresholds": sec.thresholds,
+        "key_figures": [figure_view(f) for f in sec.figures if is_key(f)],
+        "more_figures": [figure_view(f) for f in sec.figures if not is_key(f)],
+        "tables": [_table(k, v) for k, v in sec.tables.items()],
+        "library": ", ".join(f"{k} {v}" for k, v in sec.library.items()) or "synthnb",
+        "seconds": f"{sec.seconds:.1f}",
+    }
     return view
 
 
@@ -79,7 +96,8 @@ def dashboard_view(ev, computed_only: bool = False, running: str | None = None) 
         if sec is not None:
             if sec.error:
                 findings.append((sec.title, f"could not be computed: {sec.error}"))
-            findings += [(sec.title, f) for f in sec.findings]
+            # a finding that is also the section's headline is already on its card
+            findings += [(sec.title, f) for f in sec.findings if f != sec.headline]
     if not computed_only:  # evaluation-wide notes (e.g. no held-out rows) that belong to no section
         own = {f for _, f in findings}
         findings = [("", f) for f in ev.findings if f not in own and not f.endswith(tuple(own))] + findings
@@ -87,10 +105,17 @@ def dashboard_view(ev, computed_only: bool = False, running: str | None = None) 
     for c in cards(ev, computed_only=computed_only):
         card_views.append({**c, "colour": LEVEL_COLOURS.get(c["level"], LEVEL_COLOURS["error"])})
     done = sum(s["status"] in ("done", "error") for s in sections)
-    return {"title": f"synthnb evaluation{f' of {ev.run_name}' if ev.run_name else ''}",
-            "run_name": ev.run_name, "cards": card_views, "findings": findings, "sections": sections,
-            "key_figures": [(s["title"], f) for s in sections for f in s.get("key_figures", [])],
-            "complete": done == len(sections), "done": done, "total": len(sections)}
+    return {
+        "title": f"synthnb evaluation{f' of {ev.run_name}' if ev.run_name else ''}",
+        "run_name": ev.run_name,
+        "cards": card_views,
+        "findings": findings,
+        "sections": sections,
+        "key_figures": [(s["title"], f) for s in sections for f in s.get("key_figures", [])],
+        "complete": done == len(sections),
+        "done": done,
+        "total": len(sections),
+    }
 
 
 def dashboard_html(ev, computed_only: bool = False, running: str | None = None, live: bool = False) -> str:
