@@ -88,18 +88,19 @@ def dashboard_view(ev, computed_only: bool = False, running: str | None = None) 
     """The data the dashboard template shows: cards, findings (each once), figures and sections."""
     from synthnb.evaluate.render import cards
 
-    sections, findings = [], []
+    sections, findings, own = [], [], set()
     for name in ev.section_names:
         sec = ev.computed(name) if computed_only else ev.section(name)
         view = _section_view(name, sec, running)
         sections.append(view)
         if sec is not None:
+            own.update(sec.findings)
             if sec.error:
                 findings.append((sec.title, f"could not be computed: {sec.error}"))
             # a finding that is also the section's headline is already on its card
             findings += [(sec.title, f) for f in sec.findings if f != sec.headline]
     if not computed_only:  # evaluation-wide notes (e.g. no held-out rows) that belong to no section
-        own = {f for _, f in findings}
+        own.update(f for _, f in findings)
         findings = [("", f) for f in ev.findings if f not in own and not f.endswith(tuple(own))] + findings
     card_views = []
     for c in cards(ev, computed_only=computed_only):

@@ -168,15 +168,19 @@ def test_dashboard_reads_well_live_reloaded_untrusted_dark_nb7_and_nbconvert(
     page.reload()
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
     reloaded = _dashboard_checks(page, "reloaded", artifacts / "dashboard-reloaded.png")
+    assert page.locator(f"{DASH} details[data-key]").count() > 0  # saved by this server: trusted
     assert reloaded["scores"] == live["scores"]
 
     # untrusted: a copy of the file whose signature this server never saw (sanitised HTML: no <style>, no SVG)
+    # the server trusts a notebook by the digest of its whole content, so the copy must differ from what it saved
+    nb.metadata["copied_from"] = name
     untrusted = "untrusted.ipynb"
     nbformat.write(nb, server.root / untrusted)
     page.goto(server.url(untrusted) + "&reset")  # a fresh workspace: only this notebook open
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
     _dashboard_checks(page, "untrusted", artifacts / "dashboard-untrusted.png")
-    assert page.locator(".jp-Notebook .jp-OutputArea-output[data-mime-type='text/html'] style").count() == 0
+    # it really went through the sanitiser, which drops data-* attributes the trusted rendering keeps
+    assert page.locator(f"{DASH} details[data-key]").count() == 0
 
     # JupyterLab Dark: text from the theme, readable on the dark background
     _set_theme(server, "JupyterLab Dark")
@@ -210,13 +214,16 @@ def test_dashboard_reads_well_live_reloaded_untrusted_dark_nb7_and_nbconvert(
     page.close()
 
     # Notebook 7 on the same folder: the saved dashboard, not squeezed into a scroll box
+    nb.metadata["copied_from"] = untrusted
+    nbformat.write(nb, server.root / "untrusted-nb7.ipynb")  # JupyterLab may have saved (signed) the other
     (tmp_path / "nb7home").mkdir()
     nb7 = type(server)("notebook", server.root, tmp_path / "nb7home")
     try:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.goto(nb7.url(untrusted))
+        page.goto(nb7.url("untrusted-nb7.ipynb"))
         page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
         _dashboard_checks(page, "notebook 7", artifacts / "dashboard-nb7.png")
+        assert page.locator(f"{DASH} details[data-key]").count() == 0  # untrusted there too
         page.wait_for_timeout(500)
         cell = page.locator(".jp-Notebook .jp-CodeCell").nth(1)
         assert "jp-mod-outputsScrolled" not in (cell.get_attribute("class") or "")
