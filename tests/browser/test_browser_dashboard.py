@@ -100,6 +100,10 @@ def _dashboard_checks(page, where: str, shot=None) -> dict:
     assert len(sizes) >= 5 and all(w > 0 and h > 20 for w, h in sizes), (where, sizes)
     height = dash.bounding_box()["height"]
     assert height <= MAX_HEIGHT, (where, height)
+    if shot is not None:  # recorded for the closing note
+        heights = shot.parent / "dashboard-heights.json"
+        known = json.loads(heights.read_text()) if heights.exists() else {}
+        heights.write_text(json.dumps({**known, where: round(height)}, indent=1))
     if shot is not None:
         page.locator(DASH).first.evaluate("e => e.scrollIntoView({block: 'start'})")
         page.wait_for_timeout(500)
