@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -55,10 +56,13 @@ def test_fit_shows_static_report_with_the_api_numbers(shell):
     run = shell.magics_manager.registry["SynthMagics"].runs["adult_syn"]
     ev = synthnb.evaluate(run)
     for card in ("Fidelity", "Utility", "Privacy", "Fairness"):
-        assert f"<div class='t'>{card}</div>" in page
+        assert re.search(rf'class="sn-card-title"[^>]*>{card}</div>', page), card
     assert f"{ev['fidelity'].score:.2f}" in page and f"{ev['privacy'].score:.2f}" in page
     assert "sex: the synthetic data" in page  # the fairness finding is in the saved output
-    assert "<svg" in page
+    # plots are PNGs (untrusted notebooks drop inline SVG): one per figure spec, each shown once
+    figures = [f for name in ev.section_names for f in ev[name].figures]
+    assert page.count('<img src="data:image/png;base64,') == len(figures) >= 10
+    assert "<svg" not in page
     md = "".join(o.data.get("text/markdown", "") for o in outputs)
     assert f"| Utility | {ev['utility'].score:.3f} |" in md
     # headless, the datasheet is written after the evaluation, so it carries its figures when the cell ends
@@ -180,3 +184,111 @@ def test_front_end_files_are_found():
 
     assert (asset_dir() / "dashboard.css").is_file()
     assert "export default" in str(Dashboard._esm)
+
+
+# --- one drawing, readable in light and dark, escaped --------------------------------------------------------
+
+#: JupyterLab's light background and its dark theme's --jp-layout-color0 / --jp-layout-color1
+BACKGROUNDS = ("#ffffff", "#111111", "#212121")
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2.x relative luminance of a #rrggbb colour."""
+    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_formula_matches_wcag_examples():
+    assert _contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert _contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+def test_figure_and_card_colours_read_on_light_and_dark_backgrounds():
+    """Static images are transparent PNGs: every ink must reach 3:1 (WCAG, graphics and large text) on both."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_hex
+    from matplotlib.text import Text
+
+    from synthnb.evaluate import figures
+    from synthnb.evaluate.html import LEVEL_COLOURS
+
+    for colour in (*figures.INKS, *LEVEL_COLOURS.values()):
+        for background in BACKGROUNDS:
+            assert _contrast(colour, background) >= 3.0, (colour, background, _contrast(colour, background))
+    specs = [
+        {"kind": "histogram", "title": "fnlwgt", "column": "fnlwgt", "edges": [0, 6145, 12290, 18435],
+         "series": {"real": [0.5, 0.3, 0.2], "synthetic": [0.4, 0.4, 0.2]}},
+        {"kind": "bars", "title": "t", "categories": ["a", "b"], "series": {"held-out real rows": [0.2, 0.8],
+                                                                          "synthetic": [0.3, 0.7]}},
+        {"kind": "heatmap", "title": "h", "labels": ["x", "y"], "values": [[None, 0.2], [0.2, None]], "vmax": 1.0},
+    ]
+    for spec in specs:
+        fig = figures.draw(spec)
+        FigureCanvasAgg(fig).draw()  # tick labels exist once drawn
+        texts = [t for t in fig.findobj(Text) if t.get_text()]
+        assert texts, spec["kind"]
+        for text in texts:  # axis labels, tick labels, legends, colour-bar label
+            assert to_hex(text.get_color()) == figures.TEXT, (spec["kind"], text.get_text())
+            assert "e+" not in text.get_text(), text.get_text()
+    hist = figures.draw(specs[0])
+    FigureCanvasAgg(hist).draw()
+    ticks = [t.get_text() for t in hist.axes[0].get_xticklabels()]
+    assert "10,000" in ticks, ticks  # not "1e+4"
+    assert [t.get_text() for t in hist.axes[0].get_yticklabels()][-1].endswith("%")
+    assert hist.axes[0].get_xlabel() == "fnlwgt" and hist.axes[0].get_ylabel() == "share of rows"
+    # one meaning everywhere: real rows blue, synthetic orange, a baseline grey
+    assert figures.series_colour("held-out real rows") == figures.series_colour("real") == figures.REAL
+    assert figures.series_colour("trained on synthetic") == figures.SYNTHETIC
+    assert figures.series_colour("shuffled-column baseline") == figures.OTHER
+    assert figures.number(12290.0) == "12,290" and figures.number(0.0787) == "0.079"
+    png = figures.figure_png(specs[2])
+    assert png.startswith(b"\x89PNG") and len(png) > 2000
+
+
+def test_html_escapes_what_the_data_says(adult):
+    cols = ["age", "sex", "income"]
+    real = adult[cols].head(200).rename(columns={"sex": "<script>alert(1)</script>"})
+    syn = adult[cols].tail(200).reset_index(drop=True).rename(columns={"sex": "<script>alert(1)</script>"})
+    ev = synthnb.evaluate(real, syn, sections=["diagnostic"])
+    for page in (ev.to_html(), ev._repr_mimebundle_()["text/html"]):
+        assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_report_page_has_a_readable_width_and_long_tables_behind_a_disclosure(adult):
+    real = adult.sample(300, random_state=1).reset_index(drop=True)
+    syn = adult.sample(300, random_state=2).reset_index(drop=True)
+    ev = synthnb.evaluate(real, syn, sections=["fidelity"])
+    page = ev.to_html()
+    assert "max-width: 1180px" in page and "margin: 0 auto" in page
+    pairs = len(ev["fidelity"].tables["column_pair_trends"])
+    assert pairs == 105
+    assert f"Table: column pair trends ({pairs} rows)</summary>" in page
+    assert page.count("<figure") == len(ev["fidelity"].figures)
+
+
+def test_live_widget_is_replaced_by_the_static_bundle_when_complete(ip, adult):
+    """Reopened, restarted or untrusted, the saved output must be the static dashboard, not the widget."""
+    from synthnb.dashboard import show_evaluation
+
+    cols = ["age", "sex", "income"]
+    ev = synthnb.evaluate(adult[cols].head(300), adult[cols].tail(300).reset_index(drop=True),
+                          sections=["diagnostic", "privacy"], lazy=True)
+    with capture_output() as cap:
+        widget = show_evaluation(ev, mode="live")
+        _wait(widget)
+    first, last = cap.outputs[0], cap.outputs[-1]
+    assert "application/vnd.jupyter.widget-view+json" in first.data
+    assert last.update and "application/vnd.jupyter.widget-view+json" not in last.data
+    assert last.metadata == {} or "application/vnd.jupyter.widget-view+json" not in last.metadata
+    html = last.data["text/html"]
+    assert html == ev._repr_mimebundle_()["text/html"]  # the one static dashboard
+    assert 'data-complete="yes"' in html and "waiting" not in html
+    assert f"{ev['privacy'].score:.2f}" in html
+    # the live view showed the same template, with the Profile button added by the front end only
+    assert widget.state["html"].count('class="sn-card ') == 1 and "sn-profile-help" not in widget.state["html"]

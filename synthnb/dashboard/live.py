@@ -1,4 +1,10 @@
-"""Show an Evaluation: live (widget filled by a background thread) or static (computed now, plain HTML)."""
+"""Show an Evaluation: live (widget filled by a background thread) or static (computed now, plain HTML).
+
+Live, the widget is replaced by the static bundle on the same display id once every section is
+computed: JupyterLab prefers a widget view over its HTML fallback and shows "model not found" after a
+reload or kernel restart, while the static bundle reads the same everywhere (reloaded, untrusted,
+Notebook 7, nbconvert). The widget stays only if the person asked it for the profile meanwhile.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +15,13 @@ __all__ = ["show", "static_bundle"]
 
 
 def static_bundle(ev) -> dict[str, str]:
-    """The deterministic output of a headless run: cards, findings, sections with SVG plots; Markdown too."""
-    from synthnb.evaluate.render import section_html, summary_html, to_markdown
+    """The complete dashboard as a display bundle: HTML with PNG plots, and Markdown for plain readers."""
+    from synthnb.evaluate.html import dashboard_html
+    from synthnb.evaluate.render import to_markdown
 
     ev.compute_all()
-    body = summary_html(ev) + "".join(
-        f"<details><summary>{sec.title}</summary>{section_html(sec)}</details>" for sec in ev.sections.values())
     md = to_markdown(ev, tables=False)
-    return {"text/html": body, "text/markdown": md, "text/plain": md}
+    return {"text/html": dashboard_html(ev), "text/markdown": md, "text/plain": md}
 
 
 def show(ev, *, mode: str = "static", on_done: Callable[[object], None] | None = None):
@@ -24,7 +29,7 @@ def show(ev, *, mode: str = "static", on_done: Callable[[object], None] | None =
 
     In live mode the widget is displayed at once with nothing computed; a daemon thread computes each
     section and refreshes the widget as it finishes, so the kernel stays free. When all are done the
-    display is updated once more so the saved notebook keeps the final static HTML next to the widget.
+    widget's output is replaced by :func:`static_bundle` (same display id), which a saved notebook keeps.
     *on_done(ev)* runs once every section is computed (in the cell when static, in the thread when live).
     """
     from IPython.display import display
@@ -44,8 +49,8 @@ def show(ev, *, mode: str = "static", on_done: Callable[[object], None] | None =
             widget.refresh(running=name)
             ev.section(name)  # failures are captured inside the section
             widget.refresh()
-        if handle is not None:
-            handle.update(widget)
+        if handle is not None and widget.profile_status == "idle":
+            handle.update(static_bundle(ev), raw=True)
         if on_done is not None:
             on_done(ev)
 

@@ -1,8 +1,9 @@
-"""The dashboard widget: headline cards, a tab per section, the profile behind a button.
+"""The dashboard widget: the dashboard HTML filling in while sections are computed, plus the Profile button.
 
+The widget draws nothing itself: ``state["html"]`` is the same template output (:mod:`synthnb.evaluate.html`)
+that replaces the widget once the evaluation is complete, so live and saved views are one picture.
 The ESM/CSS live in ``widgets/dashboard/`` in a checkout and in ``synthnb/_static/dashboard/`` in a wheel.
-Every display also carries a static HTML rendering of what is computed, so a notebook saved and opened
-without a kernel shows the figures and findings instead of "Loading widget…".
+Every display also carries the static HTML as its fallback.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ class Dashboard(anywidget.AnyWidget):
     _esm = asset_dir() / "dashboard.js"
     _css = asset_dir() / "dashboard.css"
 
-    #: {"title", "cards": [...], "sections": [{"name", "title", "status", "section"}], "findings": [...]}
+    #: {"title", "cards": [...], "sections": [{"name", "title", "status", "section"}], "findings": [...],
+    #:  "html": the dashboard drawn from what is computed so far}
     state = traitlets.Dict().tag(sync=True)
     #: "idle" | "building" | "ready" | "error: ..."
     profile_status = traitlets.Unicode("idle").tag(sync=True)
@@ -50,6 +52,7 @@ class Dashboard(anywidget.AnyWidget):
 
     def refresh(self, running: str | None = None) -> None:
         """Push what is computed so far to the front end (*running* names the section in progress)."""
+        from synthnb.evaluate.html import dashboard_html
         from synthnb.evaluate.render import _clean, cards
 
         ev = self._ev
@@ -63,12 +66,14 @@ class Dashboard(anywidget.AnyWidget):
         findings = [f for name in ev.section_names if ev.computed(name) is not None
                     for f in ev.computed(name).findings]
         self.state = _clean({"title": f"synthnb evaluation{f' of {ev.run_name}' if ev.run_name else ''}",
-                             "cards": cards(ev, computed_only=True), "sections": sections, "findings": findings})
+                             "cards": cards(ev, computed_only=True), "sections": sections, "findings": findings,
+                             "html": dashboard_html(ev, computed_only=True, running=running, live=True)})
 
     def static_html(self) -> str:
-        from synthnb.evaluate.render import summary_html
+        """The dashboard of what is computed so far, as the HTML a notebook keeps beside the widget."""
+        from synthnb.evaluate.html import dashboard_html
 
-        return summary_html(self._ev, computed_only=True)
+        return dashboard_html(self._ev, computed_only=True)
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)

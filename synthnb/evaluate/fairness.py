@@ -208,6 +208,7 @@ def fairness(ctx) -> Section:
             "series": {"real": [round(float(v), 6) if v == v else 0.0 for v in rates["real"]],
                        "synthetic": [round(float(v), 6) if v == v else 0.0 for v in rates["synthetic"]]},
             "highlight": True,
+            "x_label": f"share of rows with {outcome}",
         })
     _model_part(ctx, positive, task, threshold, scores, tables, findings)
     if decisions:

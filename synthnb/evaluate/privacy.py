@@ -290,6 +290,7 @@ def privacy(ctx) -> Section:
     edges = np.linspace(0.0, hi, _BINS + 1)
     figures = [{
         "kind": "histogram", "title": f"Distance to closest training row: synthetic vs {base_label}",
+        "x_label": "distance to the closest training row", "unit": "0 to 1",
         "edges": [round(float(e), 6) for e in edges],
         "series": {
             "synthetic": [round(float(x), 6) for x in np.histogram(np.clip(syn_d, 0, hi), edges)[0] / len(syn_d)],

@@ -46,8 +46,14 @@ def _real_profile(real, fingerprint: str, minimal: bool):
 
 def profile_html(ctx, fingerprint: str, minimal: bool = True) -> str:
     """The standalone HTML of the real-vs-synthetic comparison report."""
+    from synthnb.evaluate.figures import REAL, SYNTHETIC
+
     real_report = _real_profile(ctx.real, fingerprint, minimal)
     syn_report = _report(ctx.synthetic, "synthetic", minimal)
+    # compare() gives report i the i-th colour and narrows each list to it: set the pair every time,
+    # so the cached real report stays blue and the synthetic one orange, as in every other chart
+    for report in (real_report, syn_report):
+        report.config.html.style.primary_colors = [REAL, SYNTHETIC]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return real_report.compare(syn_report).to_html()

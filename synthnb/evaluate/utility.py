@@ -91,6 +91,7 @@ def utility(ctx) -> Section:
         scores=scores,
         tables={"metrics": table},
         figures=[{"kind": "bars", "title": "Model trained on synthetic vs on real rows, tested on real rows",
+                  "x_label": "score on the real test rows (1 is best)", "percent": False,
                   "categories": list(syn), "series": {"trained on synthetic": [round(v, 6) for v in syn.values()],
                                                       "trained on real": [round(real[m], 6) for m in syn]}}],
         findings=findings,
