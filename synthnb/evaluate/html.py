@@ -84,6 +84,10 @@ def _section_view(name: str, sec, running: str | None) -> dict[str, Any]:
     return view
 
 
+#: findings shown per section before the "more findings" disclosure
+_TOP_FINDINGS = 2
+
+
 def dashboard_view(ev, computed_only: bool = False, running: str | None = None) -> dict[str, Any]:
     """The data the dashboard template shows: cards, findings (each once), figures and sections."""
     from synthnb.evaluate.render import cards
@@ -102,6 +106,11 @@ def dashboard_view(ev, computed_only: bool = False, running: str | None = None) 
     if not computed_only:  # evaluation-wide notes (e.g. no held-out rows) that belong to no section
         own.update(f for _, f in findings)
         findings = [("", f) for f in ev.findings if f not in own and not f.endswith(tuple(own))] + findings
+    # the first findings of each section show; the rest wait one click away, so the dashboard stays compact
+    top, more, seen = [], [], {}
+    for where, text in findings:
+        seen[where] = seen.get(where, 0) + 1
+        (top if seen[where] <= _TOP_FINDINGS or not where else more).append((where, text))
     card_views = []
     for c in cards(ev, computed_only=computed_only):
         card_views.append({**c, "colour": LEVEL_COLOURS.get(c["level"], LEVEL_COLOURS["error"])})
@@ -111,6 +120,8 @@ def dashboard_view(ev, computed_only: bool = False, running: str | None = None) 
         "run_name": ev.run_name,
         "cards": card_views,
         "findings": findings,
+        "top_findings": top,
+        "more_findings": more,
         "sections": sections,
         "key_figures": [(s["title"], f) for s in sections for f in s.get("key_figures", [])],
         "complete": done == len(sections),

@@ -11,11 +11,13 @@ _ID_HEAD = ("column", "kind", "why", "what happens")
 
 def identifiers_bundle(roles, title: str = "Identifiers found before fitting") -> dict[str, str]:
     """A small table of detected identifiers: column, kind, why, what happens (HTML + plain text)."""
-    rows = [(str(r.column), f"{r.role} · {r.kind.replace('_', ' ')}", r.reason, r.what_happens) for r in roles]
-    if not rows:
-        text = "no direct identifier or quasi-identifier detected"
-        return {"text/html": f"<div class='synthnb-identifiers'><b>{html.escape(title)}</b>: {text}</div>",
+    if not any(r.role == "direct" for r in roles):  # nothing will change: one line keeps the cell short
+        quasi = [str(r.column) for r in roles if r.role == "quasi"]
+        text = "no direct identifier detected" + (
+            f"; quasi-identifiers (stay data; what an attacker may know): {', '.join(quasi)}" if quasi else "")
+        return {"text/html": f"<div class='synthnb-identifiers'><b>{html.escape(title)}</b>: {html.escape(text)}</div>",
                 "text/plain": f"{title}: {text}"}
+    rows = [(str(r.column), f"{r.role} · {r.kind.replace('_', ' ')}", r.reason, r.what_happens) for r in roles]
     head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in _ID_HEAD)
     body = "".join(
         "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(v)}</td>" for v in row) + "</tr>" for row in rows
@@ -55,11 +57,13 @@ def run_summary_bundle(run, name: str) -> dict[str, str]:
         for k, v in lines
     )
     roles = list(run.identifiers)
-    table = identifiers_bundle(roles, "Identifiers") if roles else {"text/html": "", "text/plain": ""}
+    # the table says why each direct identifier was found; without any, the line above says it all
+    direct = any(r.role == "direct" for r in roles)
+    table = identifiers_bundle(roles, "Identifiers") if direct else {"text/html": "", "text/plain": ""}
     text = "\n".join(f"{k:<14}{v}" for k, v in lines)
     return {
         "text/html": f"<div class='synthnb-summary'><table>{rows}</table>{table['text/html']}</div>",
-        "text/plain": text + ("\n" + table["text/plain"] if roles else ""),
+        "text/plain": text + ("\n" + table["text/plain"] if direct else ""),
     }
 
 
