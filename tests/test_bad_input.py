@@ -21,7 +21,7 @@ from testing_helpers import frame_hash
 
 import synthnb
 from synthnb import SynthnbError
-from synthnb.evaluate import SECTIONS
+from synthnb.evaluation import SECTIONS
 
 #: outcome -> count, over every input of this module ("anything else" must stay 0)
 TALLY: collections.Counter = collections.Counter()

@@ -10,7 +10,7 @@ __all__ = ["show", "static_bundle"]
 
 def static_bundle(ev) -> dict[str, str]:
     """The deterministic output of a headless run: cards, findings, sections with SVG plots; Markdown too."""
-    from synthnb.evaluate.render import section_html, summary_html, to_markdown
+    from synthnb.evaluation.render import section_html, summary_html, to_markdown
 
     ev.compute_all()
     body = summary_html(ev) + "".join(

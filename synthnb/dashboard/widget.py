@@ -26,7 +26,7 @@ def asset_dir() -> Path:
 
 
 class Dashboard(anywidget.AnyWidget):
-    """Shows one :class:`synthnb.evaluate.Evaluation`; call :meth:`refresh` after sections finish."""
+    """Shows one :class:`synthnb.evaluation.Evaluation`; call :meth:`refresh` after sections finish."""
 
     _esm = asset_dir() / "dashboard.js"
     _css = asset_dir() / "dashboard.css"
@@ -50,7 +50,7 @@ class Dashboard(anywidget.AnyWidget):
 
     def refresh(self, running: str | None = None) -> None:
         """Push what is computed so far to the front end (*running* names the section in progress)."""
-        from synthnb.evaluate.render import _clean, cards
+        from synthnb.evaluation.render import _clean, cards
 
         ev = self._ev
         sections = []
@@ -66,7 +66,7 @@ class Dashboard(anywidget.AnyWidget):
                              "cards": cards(ev, computed_only=True), "sections": sections, "findings": findings})
 
     def static_html(self) -> str:
-        from synthnb.evaluate.render import summary_html
+        from synthnb.evaluation.render import summary_html
 
         return summary_html(self._ev, computed_only=True)
 

@@ -60,7 +60,7 @@ def report_evaluation(session, name: str, sensitive=None, target=None, known=Non
 
     Cached in the kernel's :class:`synthnb.session.Session`, which drops it when *name* is fitted again.
     """
-    from synthnb.evaluate import evaluate
+    from synthnb.evaluation import evaluate
     from synthnb.session import EvaluationKey
 
     run = session.require_run(name)

@@ -103,7 +103,7 @@ def test_json_markdown_html(ev_3k, tmp_path):
 
 
 def test_profile_is_built_on_demand_and_real_side_cached(adult_3k, run_3k):
-    from synthnb.evaluate import profile as profile_mod
+    from synthnb.evaluation import profile as profile_mod
 
     profile_mod.clear_cache()
     real, syn = adult_3k.head(300)[["age", "sex", "income"]], run_3k.synthetic.head(300)[["age", "sex", "income"]]
@@ -129,7 +129,7 @@ def test_direct_identifiers_are_not_data(adult_3k, run_3k):
     assert "case_no" not in set(ev["fidelity"].tables["column_shapes"]["Column"])
     assert "case_no" not in set(ev["diagnostic"].tables["data_validity"]["Column"])
     assert "case_no" not in {f.get("column") for f in ev["fidelity"].figures}
-    from synthnb.evaluate._models import fitted_models
+    from synthnb.evaluation._models import fitted_models
 
     assert "case_no" not in fitted_models(ev.context).features
     assert ev["fairness"].ok and ev["utility"].ok

@@ -84,7 +84,7 @@ def test_shrunk_gap_is_said_in_plain_words(ev_3k):
     ({"a": 0.1, "b": 0.3}, {"a": 0.11, "b": 0.29}, "keeps the gap"),
 ])
 def test_gap_finding_words(real_rates, syn_rates, word):
-    from synthnb.evaluate.fairness import gap_finding
+    from synthnb.evaluation.fairness import gap_finding
 
     # a million rows per group: standard errors near zero, so the words follow the rates alone
     sentence, kept = gap_finding("g", "y = 1", pd.Series(real_rates), pd.Series(syn_rates), {"a": 10**6, "b": 10**6})

@@ -10,16 +10,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthnb.evaluate._context import make_context
-from synthnb.evaluate._risks import risk_from_counts, singling_out
-from synthnb.evaluate.privacy import (
+from synthnb.evaluation._context import make_context
+from synthnb.evaluation._risks import risk_from_counts, singling_out
+from synthnb.evaluation.privacy import (
     near_unique_columns,
     privacy,
     reidentification_risks,
     verbatim_reuse,
     wilson_interval,
 )
-from synthnb.evaluate.render import card
+from synthnb.evaluation.render import card
 
 ORACLE = Path(__file__).resolve().parents[1] / "oracles" / "anonymeter"
 Z = 1.959963984540054

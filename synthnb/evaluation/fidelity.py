@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 
-from synthnb.evaluate._section import Section, versions
+from synthnb.evaluation._section import Section, versions
 
 __all__ = ["correlation_difference", "diagnostic", "distribution_figures", "fidelity"]
 

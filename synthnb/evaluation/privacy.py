@@ -6,9 +6,9 @@ figure maps to [0, 1] (1 best); the section's score is the worst of them, and ``
 
 from __future__ import annotations
 
-from synthnb.evaluate._reuse import NEAR_UNIQUE_SHARE, REUSE_EXCESS, near_unique_columns, verbatim_reuse
-from synthnb.evaluate._risks import RISK_LEVEL, reidentification_risks, wilson_interval
-from synthnb.evaluate._section import Section, versions
+from synthnb.evaluation._reuse import NEAR_UNIQUE_SHARE, REUSE_EXCESS, near_unique_columns, verbatim_reuse
+from synthnb.evaluation._risks import RISK_LEVEL, reidentification_risks, wilson_interval
+from synthnb.evaluation._section import Section, versions
 
 __all__ = ["attribute_inference", "exact_copy_share", "near_unique_columns", "privacy", "reidentification_risks",
            "verbatim_reuse", "wilson_interval"]
@@ -194,7 +194,7 @@ def privacy(ctx) -> Section:
     import numpy as np
     import pandas as pd
 
-    from synthnb.evaluate._dcr import dcr
+    from synthnb.evaluation._dcr import dcr
 
     has_control = ctx.holdout is not None
     # the distance compares data columns; identifiers are judged by verbatim reuse

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from synthnb.evaluate._section import Section, versions
+from synthnb.evaluation._section import Section, versions
 
 __all__ = ["metrics_of", "utility"]
 
@@ -35,10 +35,10 @@ def metrics_of(models, which: str) -> dict[str, float]:
 
 
 def utility(ctx) -> Section:
-    """Compare the two models of :mod:`synthnb.evaluate._models` on real test rows."""
+    """Compare the two models of :mod:`synthnb.evaluation._models` on real test rows."""
     import pandas as pd
 
-    from synthnb.evaluate._models import collapse_reason, fitted_models, positive_figures
+    from synthnb.evaluation._models import collapse_reason, fitted_models, positive_figures
 
     models = fitted_models(ctx)
     syn, real = metrics_of(models, "synthetic"), metrics_of(models, "real")

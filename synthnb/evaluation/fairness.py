@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from synthnb.evaluate._section import Section, versions
+from synthnb.evaluation._section import Section, versions
 
 __all__ = ["FAIRNESS_THRESHOLDS", "MIN_GAP", "MIN_GROUP_ROWS", "NOISE_SE", "binary_outcome", "fairness",
            "gap_finding", "gap_kept", "rate_table"]
@@ -157,7 +157,7 @@ def fairness(ctx) -> Section:
     )
 
     from synthnb.errors import SynthnbError
-    from synthnb.evaluate._models import positive_label, task_of
+    from synthnb.evaluation._models import positive_label, task_of
 
     if not ctx.sensitive:
         raise SynthnbError("no sensitive columns; pass sensitive=['sex', ...] to evaluate fairness.")
@@ -245,7 +245,7 @@ def _model_part(ctx, positive, task, threshold, scores, tables, findings) -> Non
     )
     from sklearn.metrics import accuracy_score
 
-    from synthnb.evaluate._models import collapse_reason, fitted_models, positive_figures
+    from synthnb.evaluation._models import collapse_reason, fitted_models, positive_figures
 
     try:
         models = fitted_models(ctx)

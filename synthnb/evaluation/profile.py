@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import warnings
 
-from synthnb.evaluate._section import Section, versions
+from synthnb.evaluation._section import Section, versions
 
 __all__ = ["clear_cache", "profile", "profile_html"]
 

@@ -6,8 +6,8 @@ sections into JSON, Markdown and HTML. Heavy libraries load only when a section 
 
 from __future__ import annotations
 
-from synthnb.evaluate._evaluation import SECTIONS, Evaluation, evaluate
-from synthnb.evaluate._section import Section
+from synthnb.evaluation._evaluation import SECTIONS, Evaluation, evaluate
+from synthnb.evaluation._section import Section
 
 __all__ = ["SECTIONS", "Evaluation", "Section", "evaluate"]
 
@@ -17,7 +17,7 @@ class _CallableModule(__import__("types").ModuleType):
 
     Importing ``synthnb.evaluate.<anything>`` makes Python bind the *package* to the name ``evaluate`` on
     ``synthnb``, replacing the function of the same name. Calling the package calls the function, so both
-    ``synthnb.evaluate(run)`` and ``synthnb.evaluate.Evaluation`` keep working whatever was imported first.
+    ``synthnb.evaluate(run)`` and ``synthnb.evaluation.Evaluation`` keep working whatever was imported first.
     """
 
     def __call__(self, *args, **kwargs):

@@ -8,37 +8,37 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from synthnb.evaluate._section import Section
+from synthnb.evaluation._section import Section
 
 __all__ = ["SECTIONS", "Evaluation", "evaluate"]
 
 
 def _fidelity(ctx):
-    from synthnb.evaluate.fidelity import fidelity
+    from synthnb.evaluation.fidelity import fidelity
 
     return fidelity(ctx)
 
 
 def _diagnostic(ctx):
-    from synthnb.evaluate.fidelity import diagnostic
+    from synthnb.evaluation.fidelity import diagnostic
 
     return diagnostic(ctx)
 
 
 def _utility(ctx):
-    from synthnb.evaluate.utility import utility
+    from synthnb.evaluation.utility import utility
 
     return utility(ctx)
 
 
 def _privacy(ctx):
-    from synthnb.evaluate.privacy import privacy
+    from synthnb.evaluation.privacy import privacy
 
     return privacy(ctx)
 
 
 def _fairness(ctx):
-    from synthnb.evaluate.fairness import fairness
+    from synthnb.evaluation.fairness import fairness
 
     return fairness(ctx)
 
@@ -123,7 +123,7 @@ class Evaluation:
         minimal = bool(minimal)
         with self._lock:
             if minimal not in self._profiles:
-                from synthnb.evaluate.profile import profile
+                from synthnb.evaluation.profile import profile
 
                 t0 = time.perf_counter()
                 try:
@@ -185,24 +185,24 @@ class Evaluation:
 
     def to_json(self, path=None, indent: int | None = 1) -> str:
         """The whole evaluation as JSON (written to *path* too when given)."""
-        from synthnb.evaluate.render import to_json
+        from synthnb.evaluation.render import to_json
 
         return _maybe_write(to_json(self, indent=indent), path)
 
     def to_markdown(self, path=None) -> str:
         """Headline scores, findings and per-section tables as Markdown."""
-        from synthnb.evaluate.render import to_markdown
+        from synthnb.evaluation.render import to_markdown
 
         return _maybe_write(to_markdown(self), path)
 
     def to_html(self, path=None, include_profile: bool = False) -> str:
         """A standalone HTML report with every section and its plots (SVG)."""
-        from synthnb.evaluate.render import to_html
+        from synthnb.evaluation.render import to_html
 
         return _maybe_write(to_html(self, include_profile=include_profile), path)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from synthnb.evaluate.render import summary_html, to_markdown
+        from synthnb.evaluation.render import summary_html, to_markdown
 
         return {"text/html": summary_html(self), "text/markdown": to_markdown(self, tables=False),
                 "text/plain": repr(self)}
@@ -292,7 +292,7 @@ def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_
     Evaluation
     """
     from synthnb.errors import SynthnbError
-    from synthnb.evaluate._context import make_context
+    from synthnb.evaluation._context import make_context
     from synthnb.fingerprint import source_fingerprint
     from synthnb.generators.sdv_adapter import table_metadata
     from synthnb.run import Run
