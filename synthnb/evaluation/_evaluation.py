@@ -252,18 +252,20 @@ def _compute(name: str, ctx) -> Section:
     return _timed(sec, time.perf_counter() - t0)
 
 
-def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_identifiers=None,
+def evaluate(real, synthetic=None, *, sensitive=None, target=None, quasi_identifiers=None,
              secret=None, holdout=None, sections: Iterable[str] | None = None, lazy: bool = False,
              seed: int | None = None, name: str | None = None, direct_identifiers=None) -> Evaluation:
     """Evaluate a synthetic table against the real one: fidelity, utility, privacy and fairness.
 
+    Call it as ``evaluate(run)`` or ``evaluate(real_df, synthetic_df)``.
+
     Parameters
     ----------
-    real : pandas.DataFrame or Run
-        The real table, or a :class:`synthnb.Run` (then its real, synthetic and held-out rows and its
-        sensitive/target columns are used unless given here).
-    synthetic_or_run : pandas.DataFrame or Run, optional
-        The synthetic table, or a Run.
+    real : Run or pandas.DataFrame
+        A :class:`synthnb.Run` (its real, synthetic and held-out rows and its sensitive/target columns are
+        used unless given here), or the real table.
+    synthetic : pandas.DataFrame, optional
+        The synthetic table, when *real* is a table; leave it out when *real* is a Run.
     sensitive : str or list of str, optional
         Columns that define groups for fairness (also known to the attacker in the privacy section).
     target : str, optional
@@ -298,10 +300,13 @@ def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_
     from synthnb.run import Run
     from synthnb.spec import split_columns
 
-    run = real if isinstance(real, Run) else synthetic_or_run if isinstance(synthetic_or_run, Run) else None
+    if isinstance(synthetic, Run):
+        raise SynthnbError("a Run knows its real and synthetic rows: call evaluate(run), not evaluate(real_df, run).")
+    run = real if isinstance(real, Run) else None
     if run is not None:
-        if isinstance(real, Run) and synthetic_or_run is not None and not isinstance(synthetic_or_run, Run):
-            raise SynthnbError("pass evaluate(run) or evaluate(real_df, run), not evaluate(run, df).")
+        if synthetic is not None:
+            raise SynthnbError("a Run already holds its synthetic table: call evaluate(run), or "
+                               "evaluate(real_df, synthetic_df) for two tables.")
         if holdout is not None:
             raise SynthnbError("a Run already knows its held-out rows; drop holdout=... when passing a Run.")
         # dropped identifier columns (free text) are not in the synthetic table: compare only what it has
@@ -321,10 +326,10 @@ def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_
         spec = run.spec.to_dict()
         metadata = table_metadata(run)  # the metadata its generator learned with: scores equal SDV's report
     else:
-        if synthetic_or_run is None:
+        if synthetic is None:
             raise SynthnbError("evaluate needs the synthetic table: evaluate(real_df, synthetic_df, ...) or "
                                "evaluate(run).")
-        real_df, synthetic, train, held, spec = real, synthetic_or_run, None, holdout, None
+        real_df, train, held, spec = real, None, holdout, None
         fingerprint = None
         metadata = None  # SDV's detection on the real table
         if direct_identifiers is None:  # the same content-based detection a fit uses

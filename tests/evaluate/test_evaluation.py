@@ -79,6 +79,27 @@ def test_bad_tables_raise_synthnb_error(adult_3k, run_3k):
         synthnb.evaluate(run_3k, holdout=adult_3k.head(5))
 
 
+def test_a_run_is_passed_alone(adult_3k, run_3k):
+    with pytest.raises(SynthnbError, match=r"call evaluate\(run\), not evaluate\(real_df, run\)"):
+        synthnb.evaluate(adult_3k.head(50), run_3k)
+    with pytest.raises(SynthnbError, match=r"call evaluate\(run\)"):
+        synthnb.evaluate(run_3k, run_3k.synthetic.head(50))
+
+
+def test_evaluate_is_only_the_function():
+    import types
+
+    import synthnb.evaluation
+
+    # importing the subpackage does not shadow the function, and no module pretends to be callable
+    assert isinstance(synthnb.evaluate, types.FunctionType)
+    assert synthnb.evaluate is synthnb.evaluation.evaluate
+    assert type(synthnb.evaluation) is types.ModuleType
+    from synthnb import Evaluation, evaluate
+
+    assert evaluate is synthnb.evaluate and Evaluation is synthnb.evaluation.Evaluation
+
+
 def test_run_settings_are_used_unless_overridden(run_3k):
     ev = synthnb.evaluate(run_3k, sensitive="race", sections=["diagnostic"], lazy=True)
     assert ev.context.sensitive == ("race",) and ev.context.target == "income"
