@@ -50,6 +50,7 @@ class Dashboard(anywidget.AnyWidget):
 
     def refresh(self, running: str | None = None) -> None:
         """Push what is computed so far to the front end (*running* names the section in progress)."""
+        from synthnb.evaluation._registry import section_spec
         from synthnb.evaluation.render import _clean, cards
 
         ev = self._ev
@@ -58,7 +59,7 @@ class Dashboard(anywidget.AnyWidget):
             sec = ev.computed(name)
             status = "done" if sec is not None and sec.ok else "error" if sec is not None else (
                 "running" if name == running else "pending")
-            sections.append({"name": name, "title": name.capitalize(), "status": status,
+            sections.append({"name": name, "title": section_spec(name).title, "status": status,
                              "section": None if sec is None else sec.to_dict()})
         findings = [f for name in ev.section_names if ev.computed(name) is not None
                     for f in ev.computed(name).findings]

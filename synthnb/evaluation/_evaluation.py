@@ -8,51 +8,10 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from synthnb.evaluation._registry import NEEDS, section_names, section_spec
 from synthnb.evaluation._section import Section
 
-__all__ = ["SECTIONS", "Evaluation", "evaluate"]
-
-
-def _fidelity(ctx):
-    from synthnb.evaluation.fidelity import fidelity
-
-    return fidelity(ctx)
-
-
-def _diagnostic(ctx):
-    from synthnb.evaluation.fidelity import diagnostic
-
-    return diagnostic(ctx)
-
-
-def _utility(ctx):
-    from synthnb.evaluation.utility import utility
-
-    return utility(ctx)
-
-
-def _privacy(ctx):
-    from synthnb.evaluation.privacy import privacy
-
-    return privacy(ctx)
-
-
-def _fairness(ctx):
-    from synthnb.evaluation.fairness import fairness
-
-    return fairness(ctx)
-
-
-#: section name -> (title, function of the context); the order is the order of the dashboard tabs
-SECTIONS: dict[str, tuple[str, Callable[[Any], Section]]] = {
-    "fidelity": ("Fidelity", _fidelity),
-    "diagnostic": ("Diagnostic", _diagnostic),
-    "utility": ("Utility", _utility),
-    "privacy": ("Privacy", _privacy),
-    "fairness": ("Fairness", _fairness),
-}
-#: the four headline cards: section -> what its card is called
-CARDS = {"fidelity": "Fidelity", "utility": "Utility", "privacy": "Privacy", "fairness": "Fairness"}
+__all__ = ["Evaluation", "evaluate"]
 
 
 class Evaluation:
@@ -66,10 +25,10 @@ class Evaluation:
     def __init__(self, ctx, *, sections: Iterable[str], fingerprint: str, run_name: str | None = None,
                  spec: dict | None = None):
         self._ctx = ctx
-        self._names = [s for s in SECTIONS if s in set(sections)]
+        self._names = [s for s in section_names() if s in set(sections)]
         self._done: dict[str, Section] = {}
         self._lock = threading.RLock()
-        self._locks = {name: threading.Lock() for name in SECTIONS}
+        self._locks = {name: threading.Lock() for name in self._names}
         #: minimal? -> (section, html) of the ydata-profiling comparison, built on demand
         self._profiles: dict[bool, tuple[Section, str]] = {}
         self.fingerprint = fingerprint
@@ -243,12 +202,12 @@ def _failed(name: str, title: str, exc: BaseException, seconds: float) -> Sectio
 
 
 def _compute(name: str, ctx) -> Section:
-    title, func = SECTIONS[name]
+    spec = section_spec(name)
     t0 = time.perf_counter()
     try:
-        sec = func(ctx)
+        sec = spec.compute(ctx)
     except Exception as exc:  # one failing section must not hide the others
-        return _failed(name, title, exc, time.perf_counter() - t0)
+        return _failed(name, spec.title, exc, time.perf_counter() - t0)
     return _timed(sec, time.perf_counter() - t0)
 
 
@@ -278,7 +237,8 @@ def evaluate(real, synthetic=None, *, sensitive=None, target=None, quasi_identif
     holdout : pandas.DataFrame, optional
         Real rows the generator never saw, when *real* is a table (for a Run they are known).
     sections : list of str, optional
-        Subset of ``fidelity, diagnostic, utility, privacy, fairness`` (default: all that the inputs allow).
+        Subset of :func:`synthnb.evaluation.section_names` (fidelity, diagnostic, utility, privacy, fairness;
+        default: all that the inputs allow).
     lazy : bool
         Return at once and compute sections when first asked for (the live dashboard does this).
     seed : int, optional
@@ -345,21 +305,27 @@ def evaluate(real, synthetic=None, *, sensitive=None, target=None, quasi_identif
                        direct_identifiers=direct_identifiers, metadata=metadata)
     if fingerprint is None:
         fingerprint = source_fingerprint(ctx.real)["sha256"]
-    wanted = list(SECTIONS) if sections is None else [str(s) for s in sections]
-    unknown = [s for s in wanted if s not in SECTIONS]
-    if unknown:
-        raise SynthnbError(f"unknown section(s) {unknown}; choose from {', '.join(SECTIONS)}.")
-    if sections is None:
-        if ctx.target is None:
-            wanted = [s for s in wanted if s not in ("utility", "fairness")]
-        elif not ctx.sensitive:
-            wanted = [s for s in wanted if s != "fairness"]
-    else:
-        if ctx.target is None and ("utility" in wanted or "fairness" in wanted):
-            raise SynthnbError("utility and fairness need a target column; pass target='COLUMN'.")
-        if not ctx.sensitive and "fairness" in wanted:
-            raise SynthnbError("fairness needs sensitive columns; pass sensitive=['sex', ...].")
+    wanted = _wanted(ctx, sections)
     ev = Evaluation(ctx, sections=wanted, fingerprint=fingerprint, run_name=name, spec=spec)
     if not lazy:
         ev.compute_all()
     return ev
+
+
+def _wanted(ctx, sections: Iterable[str] | None) -> list[str]:
+    """The sections asked for, checked; by default every section whose inputs (``needs``) are given."""
+    from synthnb.errors import SynthnbError
+
+    names = section_names()
+    if sections is None:
+        return [n for n in names if all(getattr(ctx, need) for need in section_spec(n).needs)]
+    wanted = [str(s) for s in sections]
+    unknown = [s for s in wanted if s not in names]
+    if unknown:
+        raise SynthnbError(f"unknown section(s) {unknown}; choose from {', '.join(names)}.")
+    for need, (missing, fix) in NEEDS.items():  # a need is the context attribute it names
+        lacking = [n for n in wanted if need in section_spec(n).needs]
+        if lacking and not getattr(ctx, need):
+            verb = "needs" if len(lacking) == 1 else "need"
+            raise SynthnbError(f"{' and '.join(lacking)} {verb} {missing}; {fix}.")
+    return wanted

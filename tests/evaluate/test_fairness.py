@@ -95,7 +95,7 @@ def test_gap_finding_words(real_rates, syn_rates, word):
 # --- the gap score: the worst column, the groups that decide it, the 30-row / 2-SE rule -------------------------
 
 def _hand_gap_kept(ev, col, target="income", positive=">50K"):
-    """The gap-kept score of FAIRNESS_THRESHOLDS, computed here from the frames with fairlearn's MetricFrame.
+    """The gap-kept score of the fairness SPEC.thresholds, computed here from the frames with fairlearn's MetricFrame.
 
     Returns (score, deciding pair as a set or None, {small group: (rows, real rate, synthetic rate)}).
     """
