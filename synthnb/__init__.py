@@ -35,8 +35,8 @@ __all__ = [
 _LAZY = {
     "fit": "synthnb.api",
     "Run": "synthnb.run",
-    "evaluate": "synthnb.evaluate",
-    "Evaluation": "synthnb.evaluate",
+    "evaluate": "synthnb.evaluation",
+    "Evaluation": "synthnb.evaluation",
     "reproduce": "synthnb.provenance.reproduce",
     "export": "synthnb.provenance.export",
     "verify": "synthnb.provenance.verify",

@@ -21,7 +21,7 @@ from testing_helpers import frame_hash
 
 import synthnb
 from synthnb import SynthnbError
-from synthnb.evaluate import SECTIONS
+from synthnb.evaluation import section_spec
 
 #: outcome -> count, over every input of this module ("anything else" must stay 0)
 TALLY: collections.Counter = collections.Counter()
@@ -230,7 +230,7 @@ def _sections(ev) -> None:
     """Compute each section with its errors raised, not folded into the section (which would hide a bug)."""
     for name in ev.section_names:
         try:
-            sec = SECTIONS[name][1](ev.context)
+            sec = section_spec(name).compute(ev.context)
         except SynthnbError as err:  # a section may refuse a table it cannot judge, clearly
             _check_message(err, None)
             continue

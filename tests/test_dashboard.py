@@ -215,8 +215,8 @@ def test_figure_and_card_colours_read_on_light_and_dark_backgrounds():
     from matplotlib.colors import to_hex
     from matplotlib.text import Text
 
-    from synthnb.evaluate import figures
-    from synthnb.evaluate.html import LEVEL_COLOURS
+    from synthnb.evaluation import figures
+    from synthnb.evaluation.html import LEVEL_COLOURS
 
     for colour in (*figures.INKS, *LEVEL_COLOURS.values()):
         for background in BACKGROUNDS:

@@ -16,8 +16,8 @@ __all__ = ["show", "static_bundle"]
 
 def static_bundle(ev) -> dict[str, str]:
     """The complete dashboard as a display bundle: HTML with PNG plots, and Markdown for plain readers."""
-    from synthnb.evaluate.html import dashboard_html
-    from synthnb.evaluate.render import to_markdown
+    from synthnb.evaluation.html import dashboard_html
+    from synthnb.evaluation.render import to_markdown
 
     ev.compute_all()
     md = to_markdown(ev, tables=False)

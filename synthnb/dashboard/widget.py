@@ -1,6 +1,6 @@
 """The dashboard widget: the dashboard HTML filling in while sections are computed, plus the Profile button.
 
-The widget draws nothing itself: ``state["html"]`` is the same template output (:mod:`synthnb.evaluate.html`)
+The widget draws nothing itself: ``state["html"]`` is the same template output (:mod:`synthnb.evaluation.html`)
 that replaces the widget once the evaluation is complete, so live and saved views are one picture.
 The ESM/CSS live in ``widgets/dashboard/`` in a checkout and in ``synthnb/_static/dashboard/`` in a wheel.
 Every display also carries the static HTML as its fallback.
@@ -27,7 +27,7 @@ def asset_dir() -> Path:
 
 
 class Dashboard(anywidget.AnyWidget):
-    """Shows one :class:`synthnb.evaluate.Evaluation`; call :meth:`refresh` after sections finish."""
+    """Shows one :class:`synthnb.evaluation.Evaluation`; call :meth:`refresh` after sections finish."""
 
     _esm = asset_dir() / "dashboard.js"
     _css = asset_dir() / "dashboard.css"
@@ -52,8 +52,9 @@ class Dashboard(anywidget.AnyWidget):
 
     def refresh(self, running: str | None = None) -> None:
         """Push what is computed so far to the front end (*running* names the section in progress)."""
-        from synthnb.evaluate.html import dashboard_html
-        from synthnb.evaluate.render import _clean, cards
+        from synthnb.evaluation._registry import section_spec
+        from synthnb.evaluation.html import dashboard_html
+        from synthnb.evaluation.render import _clean, cards
 
         ev = self._ev
         sections = []
@@ -61,7 +62,7 @@ class Dashboard(anywidget.AnyWidget):
             sec = ev.computed(name)
             status = "done" if sec is not None and sec.ok else "error" if sec is not None else (
                 "running" if name == running else "pending")
-            sections.append({"name": name, "title": name.capitalize(), "status": status,
+            sections.append({"name": name, "title": section_spec(name).title, "status": status,
                              "section": None if sec is None else sec.to_dict()})
         findings = [f for name in ev.section_names if ev.computed(name) is not None
                     for f in ev.computed(name).findings]
@@ -71,7 +72,7 @@ class Dashboard(anywidget.AnyWidget):
 
     def static_html(self) -> str:
         """The dashboard of what is computed so far, as the HTML a notebook keeps beside the widget."""
-        from synthnb.evaluate.html import dashboard_html
+        from synthnb.evaluation.html import dashboard_html
 
         return dashboard_html(self._ev, computed_only=True)
 

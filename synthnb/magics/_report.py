@@ -7,6 +7,7 @@ import os
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from synthnb.errors import SynthnbError
+from synthnb.evaluation._registry import section_names
 from synthnb.spec import check_identifier
 
 __all__ = ["parse_report", "report_command", "report_evaluation", "resolve_mode", "show_report"]
@@ -18,7 +19,7 @@ __all__ = ["parse_report", "report_command", "report_evaluation", "resolve_mode"
 @argument("--target", default=None, help="the column a model predicts (default: the fit's)")
 @argument("--known", default=None,
           help="comma-separated columns an attacker knows (default: sensitive and demographic columns)")
-@argument("--sections", default=None, help="comma-separated subset of fidelity,diagnostic,utility,privacy,fairness")
+@argument("--sections", default=None, help=f"comma-separated subset of {','.join(section_names())}")
 @argument("--mode", default=None, choices=["auto", "live", "static"],
           help="live widget or static output (default: %%config SynthMagics.report_mode)")
 @argument("--as", dest="bind", default=None, help="also bind the Evaluation to this variable")
@@ -60,7 +61,7 @@ def report_evaluation(session, name: str, sensitive=None, target=None, known=Non
 
     Cached in the kernel's :class:`synthnb.session.Session`, which drops it when *name* is fitted again.
     """
-    from synthnb.evaluate import evaluate
+    from synthnb.evaluation import evaluate
     from synthnb.session import EvaluationKey
 
     run = session.require_run(name)

@@ -169,7 +169,7 @@ def refusal_message(result: GateResult, hint: str = "") -> str:
 
 
 def judge(section, settings: GateSettings) -> tuple[dict[str, Any], list[GateFinding]]:
-    """The figures the gate reads from a privacy :class:`~synthnb.evaluate.Section`, and its findings."""
+    """The figures the gate reads from a privacy :class:`~synthnb.evaluation.Section`, and its findings."""
     if section.error is not None:
         return {}, [
             GateFinding(

@@ -79,6 +79,27 @@ def test_bad_tables_raise_synthnb_error(adult_3k, run_3k):
         synthnb.evaluate(run_3k, holdout=adult_3k.head(5))
 
 
+def test_a_run_is_passed_alone(adult_3k, run_3k):
+    with pytest.raises(SynthnbError, match=r"call evaluate\(run\), not evaluate\(real_df, run\)"):
+        synthnb.evaluate(adult_3k.head(50), run_3k)
+    with pytest.raises(SynthnbError, match=r"call evaluate\(run\)"):
+        synthnb.evaluate(run_3k, run_3k.synthetic.head(50))
+
+
+def test_evaluate_is_only_the_function():
+    import types
+
+    import synthnb.evaluation
+
+    # importing the subpackage does not shadow the function, and no module pretends to be callable
+    assert isinstance(synthnb.evaluate, types.FunctionType)
+    assert synthnb.evaluate is synthnb.evaluation.evaluate
+    assert type(synthnb.evaluation) is types.ModuleType
+    from synthnb import Evaluation, evaluate
+
+    assert evaluate is synthnb.evaluate and Evaluation is synthnb.evaluation.Evaluation
+
+
 def test_run_settings_are_used_unless_overridden(run_3k):
     ev = synthnb.evaluate(run_3k, sensitive="race", sections=["diagnostic"], lazy=True)
     assert ev.context.sensitive == ("race",) and ev.context.target == "income"
@@ -103,7 +124,7 @@ def test_json_markdown_html(ev_3k, tmp_path):
 
 
 def test_profile_is_built_on_demand_and_real_side_cached(adult_3k, run_3k):
-    from synthnb.evaluate import profile as profile_mod
+    from synthnb.evaluation import profile as profile_mod
 
     profile_mod.clear_cache()
     real, syn = adult_3k.head(300)[["age", "sex", "income"]], run_3k.synthetic.head(300)[["age", "sex", "income"]]
@@ -129,7 +150,7 @@ def test_direct_identifiers_are_not_data(adult_3k, run_3k):
     assert "case_no" not in set(ev["fidelity"].tables["column_shapes"]["Column"])
     assert "case_no" not in set(ev["diagnostic"].tables["data_validity"]["Column"])
     assert "case_no" not in {f.get("column") for f in ev["fidelity"].figures}
-    from synthnb.evaluate._models import fitted_models
+    from synthnb.evaluation._models import fitted_models
 
     assert "case_no" not in fitted_models(ev.context).features
     assert ev["fairness"].ok and ev["utility"].ok

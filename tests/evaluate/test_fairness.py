@@ -84,7 +84,7 @@ def test_shrunk_gap_is_said_in_plain_words(ev_3k):
     ({"a": 0.1, "b": 0.3}, {"a": 0.11, "b": 0.29}, "keeps the gap"),
 ])
 def test_gap_finding_words(real_rates, syn_rates, word):
-    from synthnb.evaluate.fairness import gap_finding
+    from synthnb.evaluation.fairness import gap_finding
 
     # a million rows per group: standard errors near zero, so the words follow the rates alone
     sentence, kept = gap_finding("g", "y = 1", pd.Series(real_rates), pd.Series(syn_rates), {"a": 10**6, "b": 10**6})
@@ -95,7 +95,7 @@ def test_gap_finding_words(real_rates, syn_rates, word):
 # --- the gap score: the worst column, the groups that decide it, the 30-row / 2-SE rule -------------------------
 
 def _hand_gap_kept(ev, col, target="income", positive=">50K"):
-    """The gap-kept score of FAIRNESS_THRESHOLDS, computed here from the frames with fairlearn's MetricFrame.
+    """The gap-kept score of the fairness SPEC.thresholds, computed here from the frames with fairlearn's MetricFrame.
 
     Returns (score, deciding pair as a set or None, {small group: (rows, real rate, synthetic rate)}).
     """

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from eval_helpers import sdmetrics_metadata
 
-from synthnb.evaluate._context import sdtypes_of
-from synthnb.evaluate._dcr import dcr
-from synthnb.evaluate.privacy import attribute_inference, exact_copy_share
+from synthnb.evaluation._context import sdtypes_of
+from synthnb.evaluation._dcr import dcr
+from synthnb.evaluation.privacy import attribute_inference, exact_copy_share
 
 
 def _brute_force_matrix(query, reference):

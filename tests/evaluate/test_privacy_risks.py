@@ -10,16 +10,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthnb.evaluate._context import make_context
-from synthnb.evaluate._risks import risk_from_counts, singling_out
-from synthnb.evaluate.privacy import (
+from synthnb.evaluation._context import make_context
+from synthnb.evaluation._risks import risk_from_counts, singling_out
+from synthnb.evaluation.privacy import (
     near_unique_columns,
     privacy,
     reidentification_risks,
     verbatim_reuse,
     wilson_interval,
 )
-from synthnb.evaluate.render import card
+from synthnb.evaluation.render import card
 
 ORACLE = Path(__file__).resolve().parents[1] / "oracles" / "anonymeter"
 Z = 1.959963984540054
@@ -273,7 +273,7 @@ def test_reuse_within_sampling_noise_of_the_margin_is_not_a_finding():
     """4 of 300 synthetic values recur (1.3 points over a 0 % control): chance on a small table, not reuse."""
     import math
 
-    from synthnb.evaluate._reuse import sampling_noise
+    from synthnb.evaluation._reuse import sampling_noise
 
     train = pd.DataFrame({"w": np.arange(1000, 1300, dtype=float)})
     control = pd.DataFrame({"w": np.arange(5000, 5130, dtype=float)})

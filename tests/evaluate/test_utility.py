@@ -114,7 +114,7 @@ def collapsed(adult_3k):
 def test_collapsed_model_makes_the_card_poor(collapsed):
     from sklearn.metrics import f1_score
 
-    from synthnb.evaluate.render import cards
+    from synthnb.evaluation.render import cards
 
     real, syn, holdout, ev = collapsed
     preds, _ = reference_models(real, syn, holdout, "income", 0)

@@ -148,7 +148,7 @@ def test_with_synthnb_evaluate_the_exact_matches_are_counted_right(run):
 
     import pandas as pd
 
-    from synthnb.evaluate import evaluate
+    from synthnb.evaluation import evaluate
     from synthnb.fingerprint import frame_digest
 
     leaky_rows = pd.concat([run.synthetic.head(1990), run.real.iloc[100:110]], ignore_index=True)

@@ -11,7 +11,7 @@ import pytest
 
 import synthnb
 from synthnb import SynthnbError
-from synthnb.evaluate import Section
+from synthnb.evaluation import Section
 from synthnb.fingerprint import frame_digest
 from synthnb.provenance.gate import GateSettings, judge
 

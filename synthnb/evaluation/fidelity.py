@@ -1,29 +1,19 @@
-"""Fidelity: sdmetrics' QualityReport and DiagnosticReport, plus distribution figure specs."""
+"""Fidelity: sdmetrics' QualityReport and distribution figure specs (its report helpers serve the diagnostic too)."""
 
 from __future__ import annotations
 
 import warnings
 
-from synthnb.evaluate._section import Section, versions
+from synthnb.evaluation._registry import Levels, SectionSpec
+from synthnb.evaluation._section import Section, versions
 
-__all__ = ["correlation_difference", "diagnostic", "distribution_figures", "fidelity"]
+__all__ = ["SPEC", "correlation_difference", "distribution_figures", "fidelity", "generate_report", "sdmetrics_reports"]
 
 _TOP_CATEGORIES = 12
 _BINS = 20
 
-FIDELITY_THRESHOLDS = (
-    "sdmetrics' quality score averages how well each column's distribution (Column Shapes) and each pair's "
-    "correlation or contingency (Column Pair Trends) match the real table, with the column types the generator "
-    "learned with (SDV's metadata, so it equals SDV's evaluate_quality); direct identifiers are left out. "
-    "≥ 0.85 good, 0.70–0.85 fair (check the weakest columns and pairs), < 0.70 poor."
-)
-DIAGNOSTIC_THRESHOLDS = (
-    "The diagnostic checks validity (values inside real ranges and categories) and structure (same columns). "
-    "Anything below 1.0 means some synthetic values could never occur in the real table."
-)
-
-
-def _reports():
+def sdmetrics_reports():
+    """sdmetrics' single-table QualityReport and DiagnosticReport classes."""
     with warnings.catch_warnings():
         # sdmetrics 0.32 flags its single-table reports as deprecated in favour of the multi-table shape;
         # they compute the same numbers and take a plain single-table metadata dict.
@@ -32,7 +22,7 @@ def _reports():
     return QualityReport, DiagnosticReport
 
 
-def _generate(report_cls, ctx):
+def generate_report(report_cls, ctx):
     """Run an sdmetrics report on every real row; returns it, its properties, score and score per property.
 
     The metadata is SDV's (what the generator learned with), so the score equals SDV's own report; direct
@@ -50,8 +40,8 @@ def _generate(report_cls, ctx):
 
 def fidelity(ctx) -> Section:
     """sdmetrics QualityReport of the synthetic table against every real row."""
-    quality_cls, _ = _reports()
-    report, props, score, by_prop = _generate(quality_cls, ctx)
+    quality_cls, _ = sdmetrics_reports()
+    report, props, score, by_prop = generate_report(quality_cls, ctx)
     shapes = report.get_details("Column Shapes")
     pairs = report.get_details("Column Pair Trends")
     findings = []
@@ -68,8 +58,8 @@ def fidelity(ctx) -> Section:
         )
         findings.append(f"The column pairs whose relationship is reproduced worst: {listed}.")
     return Section(
-        name="fidelity",
-        title="Fidelity",
+        name=SPEC.name,
+        title=SPEC.title,
         score=score,
         headline=f"Quality score {score:.2f}: column shapes {by_prop.get('Column Shapes', float('nan')):.2f}, "
         f"pair trends {by_prop.get('Column Pair Trends', float('nan')):.2f}.",
@@ -83,36 +73,7 @@ def fidelity(ctx) -> Section:
                              _pair_heatmap(pairs, ctx.data_columns)) if f is not None]
         + distribution_figures(ctx.real, ctx.synthetic, ctx.data_sdtypes),
         findings=findings,
-        thresholds=FIDELITY_THRESHOLDS,
-        library=versions("sdmetrics"),
-    )
-
-
-def diagnostic(ctx) -> Section:
-    """sdmetrics DiagnosticReport: validity and structure of the synthetic table."""
-    _, diagnostic_cls = _reports()
-    report, props, score, by_prop = _generate(diagnostic_cls, ctx)
-    validity = report.get_details("Data Validity")
-    structure = report.get_details("Data Structure")
-    bad = validity[validity["Score"] < 1.0]
-    findings = [
-        f"{col}: {metric} {s:.3f} (some synthetic values fall outside what the real column holds)."
-        for col, metric, s in zip(bad["Column"], bad["Metric"], bad["Score"], strict=True)
-    ]
-    return Section(
-        name="diagnostic",
-        title="Diagnostic",
-        score=score,
-        headline=f"Diagnostic score {score:.3f} (validity {by_prop.get('Data Validity', float('nan')):.3f}, "
-        f"structure {by_prop.get('Data Structure', float('nan')):.3f}).",
-        scores={
-            "diagnostic_score": score,
-            "diagnostic_data_validity": by_prop.get("Data Validity"),
-            "diagnostic_data_structure": by_prop.get("Data Structure"),
-        },
-        tables={"properties": props, "data_validity": validity, "data_structure": structure},
-        findings=findings,
-        thresholds=DIAGNOSTIC_THRESHOLDS,
+        thresholds=SPEC.thresholds,
         library=versions("sdmetrics"),
     )
 
@@ -193,3 +154,15 @@ def distribution_figures(real, synthetic, sdtypes: dict[str, str]) -> list[dict]
                 "series": {"real": [round(v, 6) for v in rvals], "synthetic": [round(v, 6) for v in svals]},
             })
     return figs
+
+
+SPEC = SectionSpec(
+    name="fidelity",
+    title="Fidelity",
+    compute=fidelity,
+    method="sdmetrics' quality score averages how well each column's distribution (Column Shapes) and each pair's "
+    "correlation or contingency (Column Pair Trends) match the real table, with the column types the generator "
+    "learned with (SDV's metadata, so it equals SDV's evaluate_quality); direct identifiers are left out.",
+    levels=Levels(good=0.85, fair=0.70, fair_means="check the weakest columns and pairs"),
+    card=True,
+)

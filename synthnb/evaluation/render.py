@@ -1,4 +1,4 @@
-"""Renderings of an Evaluation: cards, JSON, Markdown; HTML through :mod:`synthnb.evaluate.html`. Nothing computes."""
+"""Renderings of an Evaluation: cards, JSON, Markdown; HTML through :mod:`synthnb.evaluation.html`. Nothing computes."""
 
 from __future__ import annotations
 
@@ -6,43 +6,47 @@ import json
 import math
 from typing import Any
 
-__all__ = ["card", "cards", "summary_html", "to_html", "to_json", "to_markdown"]
+from synthnb.evaluation._registry import card_specs
 
-#: card -> (section, good at or above, fair at or above)
-LEVELS = {
-    "Fidelity": ("fidelity", 0.85, 0.70),
-    "Utility": ("utility", 0.95, 0.85),
-    "Privacy": ("privacy", 0.90, 0.60),
-    "Fairness": ("fairness", 0.80, 0.50),
-}
+__all__ = ["card", "cards", "summary_html", "to_html", "to_json", "to_markdown"]
 
 
 def card(title: str, section) -> dict[str, Any]:
-    """One headline card: score, verdict (good/fair/poor) and the explained thresholds."""
-    name, good, fair = LEVELS[title]
+    """One headline card: score, verdict (good/fair/poor) by the section's cut-offs, and their explanation.
+
+    *title* is the card's (its section's) title; *section* a computed :class:`Section`, or None while pending.
+    """
+    spec = _card_spec(title)
     if section is None:
-        return {"title": title, "section": name, "score": None, "level": "pending", "headline": "computing…",
+        return {"title": title, "section": spec.name, "score": None, "level": "pending", "headline": "computing…",
                 "thresholds": ""}
     if section.error or section.score is None or (isinstance(section.score, float) and math.isnan(section.score)):
-        return {"title": title, "section": name, "score": None, "level": "error",
+        return {"title": title, "section": spec.name, "score": None, "level": "error",
                 "headline": section.error or section.headline or "no score", "thresholds": section.thresholds}
     s = float(section.score)
-    level = "good" if s >= good else "fair" if s >= fair else "poor"
+    level = spec.levels.level(s)
     if section.verdict is not None:  # a finding decides, and can only make the card worse
         order = ("poor", "fair", "good")
         level = min(level, section.verdict, key=order.index)
-    return {"title": title, "section": name, "score": s, "level": level, "headline": section.headline,
+    return {"title": title, "section": spec.name, "score": s, "level": level, "headline": section.headline,
             "thresholds": section.thresholds, "decided_by": section.decided_by}
 
 
+def _card_spec(title: str):
+    for spec in card_specs():
+        if spec.title == title:
+            return spec
+    raise KeyError(f"no card titled {title!r}; the cards are {[s.title for s in card_specs()]}")
+
+
 def cards(ev, computed_only: bool = False) -> list[dict[str, Any]]:
-    """The four headline cards of *ev* (sections it lacks are left out)."""
+    """The headline cards of *ev*, in the registry's order (sections it lacks are left out)."""
     out = []
-    for title, (name, _, _) in LEVELS.items():
-        if name not in ev.section_names:
+    for spec in card_specs():
+        if spec.name not in ev.section_names:
             continue
-        sec = ev.computed(name) if computed_only else ev.section(name)
-        out.append(card(title, sec))
+        sec = ev.computed(spec.name) if computed_only else ev.section(spec.name)
+        out.append(card(spec.title, sec))
     return out
 
 
@@ -111,17 +115,17 @@ def to_markdown(ev, tables: bool = True) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-# --- HTML (templates in synthnb/evaluate/templates/, figures in synthnb/evaluate/figures.py) ------------------
+# --- HTML (templates in synthnb/evaluation/templates/, figures in synthnb/evaluation/figures.py) ------------------
 
 def summary_html(ev, computed_only: bool = False) -> str:
     """The dashboard as static HTML: cards, findings once, plots (PNG), sections and tables behind disclosures."""
-    from synthnb.evaluate.html import dashboard_html
+    from synthnb.evaluation.html import dashboard_html
 
     return dashboard_html(ev, computed_only=computed_only)
 
 
 def to_html(ev, include_profile: bool = False) -> str:
     """A standalone HTML document with every section and its plots."""
-    from synthnb.evaluate.html import report_page
+    from synthnb.evaluation.html import report_page
 
     return report_page(ev, include_profile=include_profile)

@@ -1,7 +1,7 @@
 """Every evaluation figure, drawn once: a figure spec (plain data from a section) -> a PNG.
 
 The live widget, the static notebook output, nbconvert's HTML and the standalone report all show these
-same PNGs (embedded as ``data:`` URIs by :mod:`synthnb.evaluate.html`), so they cannot drift apart.
+same PNGs (embedded as ``data:`` URIs by :mod:`synthnb.evaluation.html`), so they cannot drift apart.
 
 Why matplotlib PNGs, and not Vega-Lite (altair) or plotly:
 

@@ -8,51 +8,10 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from synthnb.evaluate._section import Section
+from synthnb.evaluation._registry import NEEDS, section_names, section_spec
+from synthnb.evaluation._section import Section
 
-__all__ = ["SECTIONS", "Evaluation", "evaluate"]
-
-
-def _fidelity(ctx):
-    from synthnb.evaluate.fidelity import fidelity
-
-    return fidelity(ctx)
-
-
-def _diagnostic(ctx):
-    from synthnb.evaluate.fidelity import diagnostic
-
-    return diagnostic(ctx)
-
-
-def _utility(ctx):
-    from synthnb.evaluate.utility import utility
-
-    return utility(ctx)
-
-
-def _privacy(ctx):
-    from synthnb.evaluate.privacy import privacy
-
-    return privacy(ctx)
-
-
-def _fairness(ctx):
-    from synthnb.evaluate.fairness import fairness
-
-    return fairness(ctx)
-
-
-#: section name -> (title, function of the context); the order is the order of the dashboard tabs
-SECTIONS: dict[str, tuple[str, Callable[[Any], Section]]] = {
-    "fidelity": ("Fidelity", _fidelity),
-    "diagnostic": ("Diagnostic", _diagnostic),
-    "utility": ("Utility", _utility),
-    "privacy": ("Privacy", _privacy),
-    "fairness": ("Fairness", _fairness),
-}
-#: the four headline cards: section -> what its card is called
-CARDS = {"fidelity": "Fidelity", "utility": "Utility", "privacy": "Privacy", "fairness": "Fairness"}
+__all__ = ["Evaluation", "evaluate"]
 
 
 class Evaluation:
@@ -66,10 +25,10 @@ class Evaluation:
     def __init__(self, ctx, *, sections: Iterable[str], fingerprint: str, run_name: str | None = None,
                  spec: dict | None = None):
         self._ctx = ctx
-        self._names = [s for s in SECTIONS if s in set(sections)]
+        self._names = [s for s in section_names() if s in set(sections)]
         self._done: dict[str, Section] = {}
         self._lock = threading.RLock()
-        self._locks = {name: threading.Lock() for name in SECTIONS}
+        self._locks = {name: threading.Lock() for name in self._names}
         #: minimal? -> (section, html) of the ydata-profiling comparison, built on demand
         self._profiles: dict[bool, tuple[Section, str]] = {}
         self.fingerprint = fingerprint
@@ -123,7 +82,7 @@ class Evaluation:
         minimal = bool(minimal)
         with self._lock:
             if minimal not in self._profiles:
-                from synthnb.evaluate.profile import profile
+                from synthnb.evaluation.profile import profile
 
                 t0 = time.perf_counter()
                 try:
@@ -185,24 +144,24 @@ class Evaluation:
 
     def to_json(self, path=None, indent: int | None = 1) -> str:
         """The whole evaluation as JSON (written to *path* too when given)."""
-        from synthnb.evaluate.render import to_json
+        from synthnb.evaluation.render import to_json
 
         return _maybe_write(to_json(self, indent=indent), path)
 
     def to_markdown(self, path=None) -> str:
         """Headline scores, findings and per-section tables as Markdown."""
-        from synthnb.evaluate.render import to_markdown
+        from synthnb.evaluation.render import to_markdown
 
         return _maybe_write(to_markdown(self), path)
 
     def to_html(self, path=None, include_profile: bool = False) -> str:
         """A standalone HTML report with every section and its plots (SVG)."""
-        from synthnb.evaluate.render import to_html
+        from synthnb.evaluation.render import to_html
 
         return _maybe_write(to_html(self, include_profile=include_profile), path)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from synthnb.evaluate.render import summary_html, to_markdown
+        from synthnb.evaluation.render import summary_html, to_markdown
 
         return {"text/html": summary_html(self), "text/markdown": to_markdown(self, tables=False),
                 "text/plain": repr(self)}
@@ -243,27 +202,29 @@ def _failed(name: str, title: str, exc: BaseException, seconds: float) -> Sectio
 
 
 def _compute(name: str, ctx) -> Section:
-    title, func = SECTIONS[name]
+    spec = section_spec(name)
     t0 = time.perf_counter()
     try:
-        sec = func(ctx)
+        sec = spec.compute(ctx)
     except Exception as exc:  # one failing section must not hide the others
-        return _failed(name, title, exc, time.perf_counter() - t0)
+        return _failed(name, spec.title, exc, time.perf_counter() - t0)
     return _timed(sec, time.perf_counter() - t0)
 
 
-def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_identifiers=None,
+def evaluate(real, synthetic=None, *, sensitive=None, target=None, quasi_identifiers=None,
              secret=None, holdout=None, sections: Iterable[str] | None = None, lazy: bool = False,
              seed: int | None = None, name: str | None = None, direct_identifiers=None) -> Evaluation:
     """Evaluate a synthetic table against the real one: fidelity, utility, privacy and fairness.
 
+    Call it as ``evaluate(run)`` or ``evaluate(real_df, synthetic_df)``.
+
     Parameters
     ----------
-    real : pandas.DataFrame or Run
-        The real table, or a :class:`synthnb.Run` (then its real, synthetic and held-out rows and its
-        sensitive/target columns are used unless given here).
-    synthetic_or_run : pandas.DataFrame or Run, optional
-        The synthetic table, or a Run.
+    real : Run or pandas.DataFrame
+        A :class:`synthnb.Run` (its real, synthetic and held-out rows and its sensitive/target columns are
+        used unless given here), or the real table.
+    synthetic : pandas.DataFrame, optional
+        The synthetic table, when *real* is a table; leave it out when *real* is a Run.
     sensitive : str or list of str, optional
         Columns that define groups for fairness (also known to the attacker in the privacy section).
     target : str, optional
@@ -276,7 +237,8 @@ def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_
     holdout : pandas.DataFrame, optional
         Real rows the generator never saw, when *real* is a table (for a Run they are known).
     sections : list of str, optional
-        Subset of ``fidelity, diagnostic, utility, privacy, fairness`` (default: all that the inputs allow).
+        Subset of :func:`synthnb.evaluation.section_names` (fidelity, diagnostic, utility, privacy, fairness;
+        default: all that the inputs allow).
     lazy : bool
         Return at once and compute sections when first asked for (the live dashboard does this).
     seed : int, optional
@@ -292,16 +254,19 @@ def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_
     Evaluation
     """
     from synthnb.errors import SynthnbError
-    from synthnb.evaluate._context import make_context
+    from synthnb.evaluation._context import make_context
     from synthnb.fingerprint import source_fingerprint
     from synthnb.generators.sdv_adapter import table_metadata
     from synthnb.run import Run
     from synthnb.spec import split_columns
 
-    run = real if isinstance(real, Run) else synthetic_or_run if isinstance(synthetic_or_run, Run) else None
+    if isinstance(synthetic, Run):
+        raise SynthnbError("a Run knows its real and synthetic rows: call evaluate(run), not evaluate(real_df, run).")
+    run = real if isinstance(real, Run) else None
     if run is not None:
-        if isinstance(real, Run) and synthetic_or_run is not None and not isinstance(synthetic_or_run, Run):
-            raise SynthnbError("pass evaluate(run) or evaluate(real_df, run), not evaluate(run, df).")
+        if synthetic is not None:
+            raise SynthnbError("a Run already holds its synthetic table: call evaluate(run), or "
+                               "evaluate(real_df, synthetic_df) for two tables.")
         if holdout is not None:
             raise SynthnbError("a Run already knows its held-out rows; drop holdout=... when passing a Run.")
         # dropped identifier columns (free text) are not in the synthetic table: compare only what it has
@@ -322,10 +287,10 @@ def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_
         spec = run.spec.to_dict()
         metadata = table_metadata(run)  # the metadata its generator learned with: scores equal SDV's report
     else:
-        if synthetic_or_run is None:
+        if synthetic is None:
             raise SynthnbError("evaluate needs the synthetic table: evaluate(real_df, synthetic_df, ...) or "
                                "evaluate(run).")
-        real_df, synthetic, train, held, spec = real, synthetic_or_run, None, holdout, None
+        real_df, train, held, spec = real, None, holdout, None
         fingerprint = None
         metadata = None  # SDV's detection on the real table
         if direct_identifiers is None:  # the same content-based detection a fit uses
@@ -341,21 +306,27 @@ def evaluate(real, synthetic_or_run=None, *, sensitive=None, target=None, quasi_
                        direct_identifiers=direct_identifiers, metadata=metadata)
     if fingerprint is None:
         fingerprint = source_fingerprint(ctx.real)["sha256"]
-    wanted = list(SECTIONS) if sections is None else [str(s) for s in sections]
-    unknown = [s for s in wanted if s not in SECTIONS]
-    if unknown:
-        raise SynthnbError(f"unknown section(s) {unknown}; choose from {', '.join(SECTIONS)}.")
-    if sections is None:
-        if ctx.target is None:
-            wanted = [s for s in wanted if s not in ("utility", "fairness")]
-        elif not ctx.sensitive:
-            wanted = [s for s in wanted if s != "fairness"]
-    else:
-        if ctx.target is None and ("utility" in wanted or "fairness" in wanted):
-            raise SynthnbError("utility and fairness need a target column; pass target='COLUMN'.")
-        if not ctx.sensitive and "fairness" in wanted:
-            raise SynthnbError("fairness needs sensitive columns; pass sensitive=['sex', ...].")
+    wanted = _wanted(ctx, sections)
     ev = Evaluation(ctx, sections=wanted, fingerprint=fingerprint, run_name=name, spec=spec)
     if not lazy:
         ev.compute_all()
     return ev
+
+
+def _wanted(ctx, sections: Iterable[str] | None) -> list[str]:
+    """The sections asked for, checked; by default every section whose inputs (``needs``) are given."""
+    from synthnb.errors import SynthnbError
+
+    names = section_names()
+    if sections is None:
+        return [n for n in names if all(getattr(ctx, need) for need in section_spec(n).needs)]
+    wanted = [str(s) for s in sections]
+    unknown = [s for s in wanted if s not in names]
+    if unknown:
+        raise SynthnbError(f"unknown section(s) {unknown}; choose from {', '.join(names)}.")
+    for need, (missing, fix) in NEEDS.items():  # a need is the context attribute it names
+        lacking = [n for n in wanted if need in section_spec(n).needs]
+        if lacking and not getattr(ctx, need):
+            verb = "needs" if len(lacking) == 1 else "need"
+            raise SynthnbError(f"{' and '.join(lacking)} {verb} {missing}; {fix}.")
+    return wanted

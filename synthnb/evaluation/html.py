@@ -25,7 +25,7 @@ def _env():
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     env = Environment(
-        loader=PackageLoader("synthnb.evaluate", "templates"),
+        loader=PackageLoader("synthnb.evaluation", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -36,7 +36,7 @@ def _env():
 
 
 def _cell(value) -> str:
-    from synthnb.evaluate.figures import number
+    from synthnb.evaluation.figures import number
 
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -64,7 +64,7 @@ def _table(name: str, frame) -> dict[str, Any]:
 
 
 def _section_view(name: str, sec, running: str | None) -> dict[str, Any]:
-    from synthnb.evaluate.figures import figure_view, is_key
+    from synthnb.evaluation.figures import figure_view, is_key
 
     if sec is None:
         return {"name": name, "title": name.capitalize(), "status": "running" if name == running else "pending"}
@@ -90,7 +90,7 @@ _TOP_FINDINGS = 2
 
 def dashboard_view(ev, computed_only: bool = False, running: str | None = None) -> dict[str, Any]:
     """The data the dashboard template shows: cards, findings (each once), figures and sections."""
-    from synthnb.evaluate.render import cards
+    from synthnb.evaluation.render import cards
 
     sections, findings, own = [], [], set()
     for name in ev.section_names:

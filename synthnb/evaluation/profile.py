@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import warnings
 
-from synthnb.evaluate._section import Section, versions
+from synthnb.evaluation._section import Section, versions
 
 __all__ = ["clear_cache", "profile", "profile_html"]
 
@@ -46,7 +46,7 @@ def _real_profile(real, fingerprint: str, minimal: bool):
 
 def profile_html(ctx, fingerprint: str, minimal: bool = True) -> str:
     """The standalone HTML of the real-vs-synthetic comparison report."""
-    from synthnb.evaluate.figures import REAL, SYNTHETIC
+    from synthnb.evaluation.figures import REAL, SYNTHETIC
 
     real_report = _real_profile(ctx.real, fingerprint, minimal)
     syn_report = _report(ctx.synthetic, "synthetic", minimal)

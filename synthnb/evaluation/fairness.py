@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from synthnb.evaluate._section import Section, versions
+from synthnb.evaluation._registry import Levels, SectionSpec
+from synthnb.evaluation._section import Section, versions
 
-__all__ = ["FAIRNESS_THRESHOLDS", "MIN_GAP", "MIN_GROUP_ROWS", "NOISE_SE", "binary_outcome", "fairness",
+__all__ = ["MIN_GAP", "MIN_GROUP_ROWS", "NOISE_SE", "SPEC", "binary_outcome", "fairness",
            "gap_finding", "gap_kept", "rate_table"]
 
 MIN_GROUP_ROWS = 30  # fewer real rows: the group's real rate is too uncertain to judge a distortion by
 NOISE_SE = 2.0  # a synthetic rate within this many standard errors of the real rate is not a distortion
 MIN_GAP = 0.05  # distortions are measured against the widest real gap, or this when the groups are closer
-
-FAIRNESS_THRESHOLDS = (
-    f"Gap kept, per sensitive column. Groups with at least {MIN_GROUP_ROWS} real rows count; each has a real "
-    "rate p, a standard error SE = √(p(1 − p) ÷ rows) and a synthetic rate q. For every pair of counting groups "
-    f"a, b: distortion = max(0, |(q_a − q_b) − (p_a − p_b)| − {NOISE_SE:g}·SE_a − {NOISE_SE:g}·SE_b), so a "
-    f"synthetic rate within {NOISE_SE:g} standard errors of the real one is not a distortion. Gap kept = "
-    f"max(0, 1 − the largest distortion ÷ the widest real gap between counting groups, at least {MIN_GAP:g}); "
-    "a counting group missing from the synthetic table scores 0. The worst column is the score, and the "
-    "sentence names it and the two groups that decide it. Smaller groups are listed with their rates and do not "
-    "count. ≥ 0.8 good: every gap is kept within 20 %; 0.5–0.8 fair; < 0.5 poor: conclusions about groups "
-    "drawn from the synthetic table would be wrong."
-)
-
 
 def binary_outcome(series, positive, task, threshold=None):
     """1 where the row has the positive outcome (the positive class, or above the real median for numbers)."""
@@ -61,7 +49,7 @@ def rate_table(real_rates, syn_rates, real_rows, syn_rows=None):
 
 
 def gap_kept(table) -> dict:
-    """The gap-kept score of one column (see FAIRNESS_THRESHOLDS) and the two groups that decide it.
+    """The gap-kept score of one column (see ``SPEC.thresholds``) and the two groups that decide it.
 
     Returns a dict with ``kept`` (None when fewer than two groups count), ``groups`` (the deciding pair, the
     group with the higher real rate first), ``real_gap``, ``syn_gap``, ``distortion``, ``widest`` and
@@ -157,7 +145,7 @@ def fairness(ctx) -> Section:
     )
 
     from synthnb.errors import SynthnbError
-    from synthnb.evaluate._models import positive_label, task_of
+    from synthnb.evaluation._models import positive_label, task_of
 
     if not ctx.sensitive:
         raise SynthnbError("no sensitive columns; pass sensitive=['sex', ...] to evaluate fairness.")
@@ -219,15 +207,15 @@ def fairness(ctx) -> Section:
         score, headline, decided_by = float("nan"), " ".join(findings[:1]), ""
     scores["fairness_gap_kept"] = score
     return Section(
-        name="fairness",
-        title="Fairness",
+        name=SPEC.name,
+        title=SPEC.title,
         score=score,
         headline=headline,
         scores=scores,
         tables=tables,
         figures=figures,
         findings=findings,
-        thresholds=FAIRNESS_THRESHOLDS,
+        thresholds=SPEC.thresholds,
         library=versions("fairlearn", "scikit-learn"),
         decided_by=decided_by,
     )
@@ -246,7 +234,7 @@ def _model_part(ctx, positive, task, threshold, scores, tables, findings) -> Non
     )
     from sklearn.metrics import accuracy_score
 
-    from synthnb.evaluate._models import collapse_reason, fitted_models, positive_figures
+    from synthnb.evaluation._models import collapse_reason, fitted_models, positive_figures
 
     try:
         models = fitted_models(ctx)
@@ -296,3 +284,24 @@ def _model_part(ctx, positive, task, threshold, scores, tables, findings) -> Non
         else:
             findings.append(f"{col}: equalized-odds difference of the synthetic-trained model {eo_syn:.3f} vs "
                             f"real-trained {eo_real:.3f}.")
+
+
+_GOOD = 0.80  # every gap kept within 1 - _GOOD of the widest real gap
+
+SPEC = SectionSpec(
+    name="fairness",
+    title="Fairness",
+    compute=fairness,
+    method=f"Gap kept, per sensitive column. Groups with at least {MIN_GROUP_ROWS} real rows count; each has a real "
+    "rate p, a standard error SE = √(p(1 − p) ÷ rows) and a synthetic rate q. For every pair of counting groups "
+    f"a, b: distortion = max(0, |(q_a − q_b) − (p_a − p_b)| − {NOISE_SE:g}·SE_a − {NOISE_SE:g}·SE_b), so a "
+    f"synthetic rate within {NOISE_SE:g} standard errors of the real one is not a distortion. Gap kept = "
+    f"max(0, 1 − the largest distortion ÷ the widest real gap between counting groups, at least {MIN_GAP:g}); "
+    "a counting group missing from the synthetic table scores 0. The worst column is the score, and the "
+    "sentence names it and the two groups that decide it. Smaller groups are listed with their rates and do not "
+    "count.",
+    levels=Levels(good=_GOOD, fair=0.50, good_means=f"every gap is kept within {1 - _GOOD:.0%}",
+                  poor_means="conclusions about groups drawn from the synthetic table would be wrong"),
+    card=True,
+    needs=("target", "sensitive"),
+)

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from synthnb.evaluate._section import Section, versions
+from synthnb.evaluation._models import COLLAPSE_RATIO
+from synthnb.evaluation._registry import Levels, SectionSpec
+from synthnb.evaluation._section import Section, versions
 
-__all__ = ["metrics_of", "utility"]
-
-UTILITY_THRESHOLDS = (
-    "Utility = the synthetic-trained model's score ÷ the real-trained model's score on the same real test rows "
-    "(ROC AUC for a two-class target, accuracy for more classes, R² for a number; capped at 1). ≥ 0.95 good: "
-    "models trained on the synthetic table are nearly as good; 0.85–0.95 fair; < 0.85 poor. Whatever the ratio, "
-    "the card is poor when the synthetic-trained model's selection rate or F1 for the positive class is below "
-    "half the real-trained model's: it misses most of the people a model is built to find."
-)
-
+__all__ = ["SPEC", "metrics_of", "utility"]
 
 def metrics_of(models, which: str) -> dict[str, float]:
     """The test metrics of the ``"synthetic"``- or ``"real"``-trained model."""
@@ -35,10 +28,10 @@ def metrics_of(models, which: str) -> dict[str, float]:
 
 
 def utility(ctx) -> Section:
-    """Compare the two models of :mod:`synthnb.evaluate._models` on real test rows."""
+    """Compare the two models of :mod:`synthnb.evaluation._models` on real test rows."""
     import pandas as pd
 
-    from synthnb.evaluate._models import collapse_reason, fitted_models, positive_figures
+    from synthnb.evaluation._models import collapse_reason, fitted_models, positive_figures
 
     models = fitted_models(ctx)
     syn, real = metrics_of(models, "synthetic"), metrics_of(models, "real")
@@ -84,8 +77,8 @@ def utility(ctx) -> Section:
     else:
         findings.append(f"Tested on {test_rows} held out from fitting (never seen by the generator).")
     return Section(
-        name="utility",
-        title="Utility",
+        name=SPEC.name,
+        title=SPEC.title,
         score=score,
         headline=headline,
         scores=scores,
@@ -95,8 +88,23 @@ def utility(ctx) -> Section:
                   "categories": list(syn), "series": {"trained on synthetic": [round(v, 6) for v in syn.values()],
                                                       "trained on real": [round(real[m], 6) for m in syn]}}],
         findings=findings,
-        thresholds=UTILITY_THRESHOLDS,
+        thresholds=SPEC.thresholds,
         library=versions("scikit-learn"),
         verdict="poor" if collapsed else None,
         decided_by=decided_by,
     )
+
+
+SPEC = SectionSpec(
+    name="utility",
+    title="Utility",
+    compute=utility,
+    method="Utility = the synthetic-trained model's score ÷ the real-trained model's score on the same real test "
+    "rows (ROC AUC for a two-class target, accuracy for more classes, R² for a number; capped at 1).",
+    levels=Levels(good=0.95, fair=0.85, good_means="models trained on the synthetic table are nearly as good"),
+    notes="Whatever the ratio, the card is poor when the synthetic-trained model's selection rate or F1 for the "
+    f"positive class is below {COLLAPSE_RATIO:.0%} of the real-trained model's: it misses most of the people a "
+    "model is built to find.",
+    card=True,
+    needs=("target",),
+)

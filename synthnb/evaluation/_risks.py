@@ -187,7 +187,7 @@ def _nearest_synthetic(targets, synthetic, columns, sdtypes):
     import numpy as np
     import pandas as pd
 
-    from synthnb.evaluate._dcr import _entropy, _numeric, nearest
+    from synthnb.evaluation._dcr import _entropy, _numeric, nearest
 
     num = [c for c in columns if sdtypes[c] in ("numerical", "datetime")]
     cat = [c for c in columns if c not in num]
@@ -383,7 +383,7 @@ def _encode_rows(frames, columns, sdtypes):
     import numpy as np
     import pandas as pd
 
-    from synthnb.evaluate._dcr import _numeric
+    from synthnb.evaluation._dcr import _numeric
 
     sizes = [len(f) for f in frames]
     mats = [np.empty((n, len(columns))) for n in sizes]

@@ -6,12 +6,13 @@ figure maps to [0, 1] (1 best); the section's score is the worst of them, and ``
 
 from __future__ import annotations
 
-from synthnb.evaluate._reuse import NEAR_UNIQUE_SHARE, REUSE_EXCESS, near_unique_columns, verbatim_reuse
-from synthnb.evaluate._risks import RISK_LEVEL, reidentification_risks, wilson_interval
-from synthnb.evaluate._section import Section, versions
+from synthnb.evaluation._registry import Levels, SectionSpec
+from synthnb.evaluation._reuse import NEAR_UNIQUE_SHARE, REUSE_EXCESS, near_unique_columns, verbatim_reuse
+from synthnb.evaluation._risks import RISK_LEVEL, reidentification_risks, wilson_interval
+from synthnb.evaluation._section import Section, versions
 
-__all__ = ["attribute_inference", "exact_copy_share", "near_unique_columns", "privacy", "reidentification_risks",
-           "verbatim_reuse", "wilson_interval"]
+__all__ = ["SPEC", "attribute_inference", "exact_copy_share", "near_unique_columns", "privacy",
+           "reidentification_risks", "verbatim_reuse", "wilson_interval"]
 
 _BINS = 30
 _DISCRETE_BINS = 10  # as sdmetrics' DisclosureProtection discretises continuous known columns
@@ -20,19 +21,6 @@ _DISCRETE_BINS = 10  # as sdmetrics' DisclosureProtection discretises continuous
 _RISK_ZERO = 0.1
 #: excess exact copies (a share) that map to a figure score of 0
 _COPY_ZERO = 0.01
-
-PRIVACY_THRESHOLDS = (
-    "The score is the worst of these figures, each on [0, 1] (1 best); ≥ 0.9 good, 0.6–0.9 fair, < 0.6 poor. "
-    "DCR protection: median distance of synthetic rows to their closest training row ÷ the same median for "
-    "held-out real rows (capped at 1). Exact copies: 1 − (share of synthetic rows equal to a training row − "
-    f"share of held-out rows equal to a training row) ÷ {_COPY_ZERO:.0%}. Verbatim reuse, per near-unique column "
-    f"(≥ {NEAR_UNIQUE_SHARE:.0%} distinct values, and every direct identifier): 1 − excess ÷ {2 * REUSE_EXCESS:.0%}, "
-    f"where excess = share of synthetic values found among the training values − the same share for held-out "
-    f"values; an excess above {REUSE_EXCESS:.0%} is a finding and the card is poor while it stands. "
-    f"Re-identification risks (singling out, linkability, inference, as anonymeter): 1 − risk ÷ {_RISK_ZERO:.0%}. "
-    "Attribute disclosure: sdmetrics' DisclosureProtection."
-)
-
 
 def _normalised(frame, sdtypes):
     """Values made comparable across tables (ints vs floats, missing as one marker) for exact matching."""
@@ -194,7 +182,7 @@ def privacy(ctx) -> Section:
     import numpy as np
     import pandas as pd
 
-    from synthnb.evaluate._dcr import dcr
+    from synthnb.evaluation._dcr import dcr
 
     has_control = ctx.holdout is not None
     # the distance compares data columns; identifiers are judged by verbatim reuse
@@ -335,16 +323,34 @@ def privacy(ctx) -> Section:
                     f"DCR protection {protection:.2f}; {copies:.2%} synthetic rows equal a training row "
                     + (f"({holdout_copies:.2%} of held-out rows do)." if has_control else "(no control)."))
     return Section(
-        name="privacy",
-        title="Privacy",
+        name=SPEC.name,
+        title=SPEC.title,
         score=score,
         headline=headline,
         scores=scores,
         tables=tables,
         figures=figures,
         findings=findings,
-        thresholds=PRIVACY_THRESHOLDS,
+        thresholds=SPEC.thresholds,
         library=lib,
         verdict=verdict,
         decided_by=decided_by,
     )
+
+
+SPEC = SectionSpec(
+    name="privacy",
+    title="Privacy",
+    compute=privacy,
+    method="The score is the worst of these figures, each on [0, 1] (1 best).",
+    levels=Levels(good=0.90, fair=0.60),
+    notes="DCR protection: median distance of synthetic rows to their closest training row ÷ the same median for "
+    "held-out real rows (capped at 1). Exact copies: 1 − (share of synthetic rows equal to a training row − "
+    f"share of held-out rows equal to a training row) ÷ {_COPY_ZERO:.0%}. Verbatim reuse, per near-unique column "
+    f"(≥ {NEAR_UNIQUE_SHARE:.0%} distinct values, and every direct identifier): 1 − excess ÷ {2 * REUSE_EXCESS:.0%}, "
+    "where excess = share of synthetic values found among the training values − the same share for held-out "
+    f"values; an excess above {REUSE_EXCESS:.0%} is a finding and the card is poor while it stands. "
+    f"Re-identification risks (singling out, linkability, inference, as anonymeter): 1 − risk ÷ {_RISK_ZERO:.0%}. "
+    "Attribute disclosure: sdmetrics' DisclosureProtection.",
+    card=True,
+)
