@@ -51,7 +51,8 @@ def test_failing_section_does_not_hide_the_others(adult_3k, run_3k):
     assert ev["fairness"].ok  # base rates stand on their own; the model part says why it is missing
     assert any("Model fairness not computed" in f for f in ev["fairness"].findings)
     assert any("Utility could not be computed" in f for f in ev.findings)
-    assert "Could not be computed" in ev.to_html()
+    page = ev.to_html()
+    assert "Could not be computed" in page and "single value of &#39;income&#39;" in page  # the reason, escaped
     assert "utility_score" not in ev.scores and "fidelity_quality_score" in ev.scores
 
 
@@ -118,9 +119,12 @@ def test_json_markdown_html(ev_3k, tmp_path):
         assert f"| {title} |" in md
     assert ev_3k.findings[0].replace("|", "\\|") in md
     page = ev_3k.to_html()
-    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") >= 15
+    # every figure drawn once, as a PNG the page embeds (one drawing for widget, notebook and report)
+    n_figures = sum(len(sec.figures) for sec in ev_3k.sections.values())
+    assert page.startswith("<!DOCTYPE html>") and page.count("data:image/png;base64,") == n_figures >= 15
+    assert "<svg" not in page
     for sec in ev_3k.sections.values():
-        assert f"<h2>{sec.title}</h2>" in page
+        assert f"<b>{sec.title}</b>" in page
 
 
 def test_profile_is_built_on_demand_and_real_side_cached(adult_3k, run_3k):
