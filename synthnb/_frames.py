@@ -8,6 +8,8 @@ __all__ = ["check_frame", "fit_ready"]
 
 #: what pandas' infer_dtype calls an object column a generator can take as it is
 _PLAIN_OBJECT = {"string", "integer", "floating", "mixed-integer-float", "boolean", "date", "empty"}
+#: infer_dtype's names for an object column of plain numbers, which the generator takes as a numeric column
+_OBJECT_NUMBERS = {"integer", "floating", "mixed-integer-float"}
 #: infer_dtype's name for an object column of one unsupported kind -> how to convert it
 _OBJECT_FIXES = {
     "datetime": "pd.to_datetime(df[{col!r}], utc=True) (the values mix time zones or are not one datetime type)",
@@ -53,11 +55,30 @@ def fit_ready(frame):
     whose rows all went to the holdout), so unused levels are dropped from the copy; the synthetic table can
     only hold levels that occur anyway.
     """
+    import pandas as pd
+
     out = frame.copy(deep=False)
     for col in out.columns:
         if out[col].dtype.name == "category":
             out[col] = out[col].cat.remove_unused_categories()
+        elif out[col].dtype == object and pd.api.types.infer_dtype(out[col], skipna=True) in _OBJECT_NUMBERS:
+            out[col] = _as_numbers(out[col], col)
     return out
+
+
+def _as_numbers(series, col):
+    """An object column of plain numbers as a nullable numeric column: SDV types it numerical, then cannot
+    round an object column (detection and sampling both fail)."""
+    import pandas as pd
+
+    numbers = pd.to_numeric(series, dtype_backend="numpy_nullable")
+    whole = pd.api.types.infer_dtype(series, skipna=True) == "integer"
+    if numbers.dtype.kind not in "iuf" or (whole and numbers.dtype.kind == "f"):
+        raise SynthnbError(
+            f"column {col!r} holds integers beyond 64 bits, which no generator models; convert them on a copy "
+            f"first, e.g. df[{col!r}] = df[{col!r}].astype(str) for codes, or .astype(float) for amounts."
+        )
+    return numbers
 
 
 def _wrap_hint(obj) -> str:

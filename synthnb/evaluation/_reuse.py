@@ -8,16 +8,24 @@ __all__ = ["NEAR_UNIQUE_SHARE", "REUSE_EXCESS", "near_unique_columns", "verbatim
 NEAR_UNIQUE_SHARE = 0.5
 #: reuse more than this (a share, 0.01 = 1 percentage point) above the control is a finding
 REUSE_EXCESS = 0.01
+#: a column with this many distinct values or fewer is a flag, never near-unique
+_FLAG_VALUES = 2
 #: one-sided 95 % normal quantile: an excess within this many standard errors of the margin is sampling noise
 _Z = 1.6448536269514722
 
 
 def near_unique_columns(real, direct_identifiers=()) -> list[str]:
-    """The direct identifiers plus every column whose distinct share of non-missing values is >= NEAR_UNIQUE_SHARE."""
+    """The direct identifiers plus every column whose distinct share of non-missing values is >= NEAR_UNIQUE_SHARE.
+
+    A column with at most two distinct values (a yes/no flag) is never near-unique, however few the rows: its
+    values recur by nature, so finding them again says nothing about a person (on a two-row table every flag
+    would otherwise be "near-unique" and its 100 % reuse a finding).
+    """
     out = [c for c in direct_identifiers if c in real.columns]
     for col in real.columns:
         s = real[col].dropna()
-        if col not in out and len(s) > 0 and s.nunique() / len(s) >= NEAR_UNIQUE_SHARE:
+        distinct = s.nunique()
+        if col not in out and distinct > _FLAG_VALUES and distinct / len(s) >= NEAR_UNIQUE_SHARE:
             out.append(col)
     return out
 

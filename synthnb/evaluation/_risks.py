@@ -236,14 +236,17 @@ def _inference_hits(guesses, secrets, regression: bool):
     import pandas as pd
 
     g, s = pd.Series(guesses).to_numpy(), pd.Series(secrets).to_numpy()
-    both_missing = pd.isna(g) & pd.isna(s)
+    g_missing, s_missing = pd.isna(g), pd.isna(s)
     if regression:
         g, s = g.astype(float), s.astype(float)
         with np.errstate(divide="ignore", invalid="ignore"):
             hit = np.abs(g - s) / (g + 1e-12) <= REGRESSION_TOLERANCE
     else:
-        hit = np.asarray(g == s, dtype=bool)
-    return hit | both_missing
+        # compare present values only: pandas' NA (nullable boolean and string columns) has no truth value
+        both = ~g_missing & ~s_missing
+        hit = np.zeros(len(g), dtype=bool)
+        hit[both] = np.asarray(g[both] == s[both], dtype=bool)
+    return hit | (g_missing & s_missing)
 
 
 def _inference_baseline(secrets, synthetic_secret, regression: bool) -> float:
@@ -296,6 +299,8 @@ def _linkability(ctx, setup: AttackSetup, rng) -> dict:
 
 def _inference(ctx, setup: AttackSetup, rng) -> dict:
     known, secret = list(setup.known), setup.secret
+    if not known:
+        return {"skipped": "inference needs at least one column besides the secret that is not a direct identifier"}
     regression = ctx.sdtypes.get(secret) == "numerical"
     syn_secret = ctx.synthetic[secret].reset_index(drop=True)
 

@@ -54,15 +54,51 @@ def _codes(real_part, syn_part):
     return codes[: len(real_part)], codes[len(real_part):]
 
 
+def _exact_numbers(series):
+    """*series* as numbers with missing values as NaN: datetimes (tz-aware too) as int64 nanoseconds, other
+    integers as Python ints (exact beyond 2**53), the rest as floats."""
+    import numpy as np
+    import pandas as pd
+
+    if series.dtype.kind == "M":
+        ns = pd.DatetimeIndex(series).asi8.astype(object)  # UTC for tz-aware columns
+        ns[series.isna().to_numpy()] = np.nan  # NaT's int64 is -2**63: keep it out of the range
+        return ns
+    if pd.api.types.is_integer_dtype(series.dtype):
+        return series.astype(object).where(series.notna(), np.nan).to_numpy(dtype=object)
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+
+
+def _comparable_floats(real_col, syn_col):
+    """Both columns as floats on the real column's scale; integers too large for a float's 53 bits are first
+    measured from the real minimum (as floats, the integers near 2**63 collapse into one value)."""
+    import numpy as np
+
+    r, s = _exact_numbers(real_col), _exact_numbers(syn_col)
+    present = [v for v in r if v == v]
+    if r.dtype == object and present and max(abs(min(present)), abs(max(present))) > 2**53:
+        origin = min(present)
+        r = np.array([v - origin if v == v else np.nan for v in r], dtype=float)
+        s = np.array([v - origin if v == v else np.nan for v in s], dtype=float)
+    return r.astype(float), s.astype(float)
+
+
 def _discretise(real_col, syn_col):
     """sdmetrics' rule: equal-width bins over the real column, the outer edges opened to ±inf."""
     import numpy as np
     import pandas as pd
 
     labels = [str(x) for x in range(_DISCRETE_BINS)]
-    r, bins = pd.cut(pd.to_numeric(real_col.to_numpy()), _DISCRETE_BINS, labels=labels, retbins=True)
+    real, syn = _comparable_floats(real_col, syn_col)
+    low, high = np.nanmin(real), np.nanmax(real)
+    if np.isfinite(high - low):
+        r, bins = pd.cut(real, _DISCRETE_BINS, labels=labels, retbins=True)
+    else:  # the range overflows a float (values near ±1.8e308): the same equal-width edges, computed without it
+        bins = low + np.arange(_DISCRETE_BINS + 1) * (high / _DISCRETE_BINS - low / _DISCRETE_BINS)
+        bins[-1] = high
+        r = pd.cut(real, np.concatenate([[-np.inf], bins[1:-1], [np.inf]]), labels=labels)
     bins[0], bins[-1] = -np.inf, np.inf
-    s = pd.cut(pd.to_numeric(syn_col.to_numpy()), bins, labels=labels)
+    s = pd.cut(syn, bins, labels=labels)
     return pd.Series(np.asarray(r, dtype=object)), pd.Series(np.asarray(s, dtype=object))
 
 
@@ -347,9 +383,11 @@ SPEC = SectionSpec(
     notes="DCR protection: median distance of synthetic rows to their closest training row ÷ the same median for "
     "held-out real rows (capped at 1). Exact copies: 1 − (share of synthetic rows equal to a training row − "
     f"share of held-out rows equal to a training row) ÷ {_COPY_ZERO:.0%}. Verbatim reuse, per near-unique column "
-    f"(≥ {NEAR_UNIQUE_SHARE:.0%} distinct values, and every direct identifier): 1 − excess ÷ {2 * REUSE_EXCESS:.0%}, "
+    f"(≥ {NEAR_UNIQUE_SHARE:.0%} distinct values, more than two of them, and every direct identifier): "
+    f"1 − excess ÷ {2 * REUSE_EXCESS:.0%}, "
     "where excess = share of synthetic values found among the training values − the same share for held-out "
-    f"values; an excess above {REUSE_EXCESS:.0%} is a finding and the card is poor while it stands. "
+    f"values; an excess above {REUSE_EXCESS:.0%} plus its sampling noise (one-sided 95 %) is a finding and the "
+    "card is poor while it stands. "
     f"Re-identification risks (singling out, linkability, inference, as anonymeter): 1 − risk ÷ {_RISK_ZERO:.0%}. "
     "Attribute disclosure: sdmetrics' DisclosureProtection.",
     card=True,

@@ -214,7 +214,8 @@ def test_contract_tables(ev_3k, run_3k):
         assert sec.scores[f"privacy_{row.attack}_risk"] == row.risk
         assert sec.scores[f"privacy_{row.attack}_risk_ci_high"] == row.ci_high
         assert row.ci_low <= row.risk <= row.ci_high
-    assert list(sec.tables["verbatim_reuse"].columns) == ["column", "train_share", "control_share", "excess", "finding"]
+    reuse_columns = ["column", "train_share", "control_share", "excess", "noise", "finding"]
+    assert list(sec.tables["verbatim_reuse"].columns) == reuse_columns
     # exact copies against training rows, and the control: held-out rows equal to a training row
     key = list(run_3k.train.columns)
     train_rows = set(map(tuple, run_3k.train[key].astype(str).to_numpy()))
