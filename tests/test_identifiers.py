@@ -323,3 +323,20 @@ def test_a_kept_identifier_is_learned_not_anonymised_by_sdv(people):
     run = synthnb.fit(people, seed=0, rows=100, keep=["email"])
     assert run.synthetic["email"].isin(set(people["email"])).mean() > 0.9
     assert not run.synthetic["phone"].isin(set(people["phone"])).any()
+
+
+def test_quasi_identifiers_stay_data_even_where_sdv_would_fake_them_by_name():
+    """SDV types a column named city or postcode as PII and makes up towns; synthnb learns them as data."""
+    import numpy as np
+    import pandas as pd
+
+    import synthnb
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"city": rng.choice(["Oslo", "Lyon", "Porto"], 200),
+                       "postcode": rng.choice(["0150", "0151", "7000"], 200), "x": rng.normal(size=200)})
+    run = synthnb.fit(df, seed=0)
+    assert {(r.column, r.role, r.action) for r in run.identifiers} >= {("postcode", "quasi", "data")}
+    assert set(run.synthetic["city"]) <= set(df["city"]) and set(run.synthetic["postcode"]) <= set(df["postcode"])
+    columns = run.synthesizer.get_metadata().to_dict()["tables"]["table"]["columns"]
+    assert columns["city"]["sdtype"] == "categorical" and columns["postcode"]["sdtype"] == "categorical"

@@ -92,7 +92,7 @@ def fit_and_sample(train, spec: FitSpec, n_rows: int, progress: ProgressCallback
 
         emit(progress, "prepare", 0, 1, "detecting column types")
         metadata = Metadata.detect_from_dataframes({_TABLE: train}, infer_keys=None)
-        _learn_kept(metadata, train, spec)
+        _learn_every_column(metadata, train)
         params = _sdv_params(spec, cls)
         synthesizer = cls(metadata, **params)
     timings["prepare"] = time.perf_counter() - t0
@@ -133,17 +133,22 @@ def fit_and_sample(train, spec: FitSpec, n_rows: int, progress: ProgressCallback
     return Fitted(synthetic, synthesizer, loss, timings, notes)
 
 
-def _learn_kept(metadata, train, spec: FitSpec) -> None:
-    """Columns kept by the user's ``keep=`` are learned from their values, not anonymised by SDV.
+def _learn_every_column(metadata, train) -> None:
+    """Every column that reaches the generator is data to learn, never something SDV replaces by itself.
 
-    SDV detects e-mails, names or addresses as PII types and would generate its own fakes for them; the
-    user asked for the real values to be learned, so such a kept column is modelled as categorical.
+    synthnb takes direct identifiers out before any generator sees the table (:mod:`synthnb.identifiers`), so
+    what is left is data: quasi-identifiers such as a city or a postcode, and columns the user kept with
+    ``keep=``. SDV would type some of them as PII or ids by their names and generate its own fakes (a city
+    column came back as made-up towns); here they are modelled from their values instead.
     """
-    learned = {"categorical", "numerical", "datetime", "boolean"}
+    learned = {"categorical", "numerical", "datetime", "boolean", "ordinal"}
     columns = metadata.to_dict()["tables"][_TABLE]["columns"]
-    for col in spec.keep:
-        if col in train.columns and columns.get(col, {}).get("sdtype") not in learned:
-            metadata.update_column(column_name=col, table_name=_TABLE, sdtype="categorical")
+    for col in train.columns:
+        if columns.get(col, {}).get("sdtype") in learned:
+            continue
+        kind = train[col].dtype.kind
+        sdtype = "numerical" if kind in "iuf" else "boolean" if kind == "b" else "categorical"
+        metadata.update_column(column_name=col, table_name=_TABLE, sdtype=sdtype)
 
 
 def _sdv_params(spec: FitSpec, cls) -> dict[str, Any]:
