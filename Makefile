@@ -31,9 +31,9 @@ demo: setup
 browser-deps:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-## test: set up, then run the whole suite, notebooks included
-test: setup browser-deps
-	$(BIN)/ruff check synthnb tests benchmarks
+## test: set up, then lint (Python and TypeScript), run the extension's protocol cases and the whole suite,
+## notebooks and browser tests included
+test: setup browser-deps lint test-js
 	SYNTHNB_OUT=$$(mktemp -d) $(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider
 
 ## test-js: the extension's TypeScript compiled afresh, linted (tsc strict + eslint) and its protocol cases run

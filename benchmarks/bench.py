@@ -65,12 +65,21 @@ def bench_fit(models: list[str], epochs: int, rows: int) -> list[dict]:
     for model in models:
         ours = _child(FIT_CHILD, "synthnb", model, str(epochs), str(rows))
         theirs = _child(FIT_CHILD, "handwritten", model, str(epochs), str(rows))
-        results.append({"model": model, "epochs": epochs if model != "gaussian_copula" else None,
-                        "synthnb": ours, "handwritten": theirs})
+        results.append(
+            {
+                "model": model,
+                "epochs": epochs if model != "gaussian_copula" else None,
+                "synthnb": ours,
+                "handwritten": theirs,
+            }
+        )
         ratio = ours["timings"]["total"] / theirs["timings"]["total"]
-        print(f"fit+sample {model:<16} synthnb {ours['timings']['total']:>8.1f} s ({ours['peak_mib']:.0f} MiB)   "
-              f"hand-written {theirs['timings']['total']:>8.1f} s ({theirs['peak_mib']:.0f} MiB)   "
-              f"ratio {ratio:.2f}", flush=True)
+        print(
+            f"fit+sample {model:<16} synthnb {ours['timings']['total']:>8.1f} s ({ours['peak_mib']:.0f} MiB)   "
+            f"hand-written {theirs['timings']['total']:>8.1f} s ({theirs['peak_mib']:.0f} MiB)   "
+            f"ratio {ratio:.2f}",
+            flush=True,
+        )
     return results
 
 
@@ -114,8 +123,21 @@ def bench_evaluate(profile: bool, dcr_rows: int, rows: int = 0) -> dict:
     real.to_csv(tmp / "adult.csv", index=False)
     run.synthetic.to_csv(tmp / "syn.csv", index=False)
     ours = _child(EVAL_CHILD, str(tmp / "syn.csv"), "1" if profile else "0", str(tmp / "adult.csv"))
-    cmd = [sys.executable, str(BASELINE), str(tmp / "adult.csv"), "--target", "income", "--sensitive", "sex",
-           "--sensitive", "race", "--synthetic", str(tmp / "syn.csv"), "--dcr-rows", str(dcr_rows)]
+    cmd = [
+        sys.executable,
+        str(BASELINE),
+        str(tmp / "adult.csv"),
+        "--target",
+        "income",
+        "--sensitive",
+        "sex",
+        "--sensitive",
+        "race",
+        "--synthetic",
+        str(tmp / "syn.csv"),
+        "--dcr-rows",
+        str(dcr_rows),
+    ]
     if not profile:
         cmd.append("--skip-profile")
     t = time.perf_counter()
@@ -125,13 +147,17 @@ def bench_evaluate(profile: bool, dcr_rows: int, rows: int = 0) -> dict:
         raise RuntimeError(proc.stderr[-2000:])
     theirs = json.loads(proc.stdout.strip().splitlines()[-1])
     peak = int(proc.stderr.strip().splitlines()[-1]) / 1024
-    print(f"evaluate (Adult, {len(real):,} rows): synthnb {ours['timings']['total']:.1f} s, "
-          f"{ours['peak_mib']:.0f} MiB | hand-written {wall:.1f} s, {peak:.0f} MiB "
-          f"(sdmetrics DCR on a {dcr_rows}-row subsample) | ratio {ours['timings']['total'] / wall:.2f}")
+    print(
+        f"evaluate (Adult, {len(real):,} rows): synthnb {ours['timings']['total']:.1f} s, "
+        f"{ours['peak_mib']:.0f} MiB | hand-written {wall:.1f} s, {peak:.0f} MiB "
+        f"(sdmetrics DCR on a {dcr_rows}-row subsample) | ratio {ours['timings']['total'] / wall:.2f}"
+    )
     print("  synthnb per section:", ours["timings"])
     print("  hand-written per step:", theirs["timings"])
-    return {"synthnb": ours, "handwritten": {"timings": theirs["timings"], "wall": round(wall, 3),
-                                             "peak_mib": round(peak, 1)}}
+    return {
+        "synthnb": ours,
+        "handwritten": {"timings": theirs["timings"], "wall": round(wall, 3), "peak_mib": round(peak, 1)},
+    }
 
 
 def main() -> int:
@@ -143,8 +169,9 @@ def main() -> int:
     ap.add_argument("--skip-eval", action="store_true")
     ap.add_argument("--profile", action="store_true", help="include ydata-profiling in the evaluation")
     ap.add_argument("--dcr-rows", type=int, default=1000)
-    ap.add_argument("--eval-rows", type=int, default=0,
-                    help="evaluate tables of N rows (Adult repeated; 0 = Adult as shipped)")
+    ap.add_argument(
+        "--eval-rows", type=int, default=0, help="evaluate tables of N rows (Adult repeated; 0 = Adult as shipped)"
+    )
     ap.add_argument("--json", default=None)
     a = ap.parse_args()
     os.environ.setdefault("PYTHONWARNINGS", "ignore")

@@ -29,8 +29,16 @@ def main() -> int:
     df = synthnb.datasets.load_adult()
     if a.rows:
         df = df.head(a.rows)
-    print(json.dumps({"device": torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu",
-                      "torch": torch.__version__, "rows": len(df)}), flush=True)
+    print(
+        json.dumps(
+            {
+                "device": torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu",
+                "torch": torch.__version__,
+                "rows": len(df),
+            }
+        ),
+        flush=True,
+    )
     for model in a.models.split(","):
         digests, times = [], []
         for _ in range(a.repeat):
@@ -38,8 +46,17 @@ def main() -> int:
             run = synthnb.fit(df, model=model, epochs=a.epochs, seed=0, enable_gpu=True)
             times.append({k: round(v, 2) for k, v in run.timings.items()})
             digests.append(run.synthetic_sha256)
-            print(json.dumps({"model": model, "epochs": a.epochs, "timings": times[-1],
-                              "wall": round(time.perf_counter() - t, 2)}), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "model": model,
+                        "epochs": a.epochs,
+                        "timings": times[-1],
+                        "wall": round(time.perf_counter() - t, 2),
+                    }
+                ),
+                flush=True,
+            )
         print(json.dumps({"model": model, "same_bytes": len(set(digests)) == 1}), flush=True)
     return 0
 

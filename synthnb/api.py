@@ -74,8 +74,16 @@ def fit(
     t0 = time.perf_counter()
     check_frame(df, "df")
     spec = make_spec(
-        df.columns, len(df), model=model, rows=rows, seed=seed, holdout=holdout,
-        sensitive=sensitive, target=target, params=model_params, keep=keep,
+        df.columns,
+        len(df),
+        model=model,
+        rows=rows,
+        seed=seed,
+        holdout=holdout,
+        sensitive=sensitive,
+        target=target,
+        params=model_params,
+        keep=keep,
     )
     real = df.copy(deep=True)
     source = source_fingerprint(real)

@@ -37,8 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     nb = nbformat.read(source, as_version=4)
     t0 = time.perf_counter()
     print(f"running {source} headless ...", flush=True)
-    NotebookClient(nb, timeout=args.timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(source.parent.resolve())}}).execute()
+    NotebookClient(
+        nb, timeout=args.timeout, kernel_name="python3", resources={"metadata": {"path": str(source.parent.resolve())}}
+    ).execute()
     executed = out / source.name
     nbformat.write(nb, executed)
     report = out / (source.stem + ".html")

@@ -38,8 +38,16 @@ class ProgressEvent:
 ProgressCallback = Callable[[ProgressEvent], None]
 
 
-def emit(callback: ProgressCallback | None, stage: str, done: int, total: int | None, message: str = "", *,
-         identifiers: tuple = (), **metrics: float) -> None:
+def emit(
+    callback: ProgressCallback | None,
+    stage: str,
+    done: int,
+    total: int | None,
+    message: str = "",
+    *,
+    identifiers: tuple = (),
+    **metrics: float,
+) -> None:
     """Send an event if anyone listens; a failing listener never breaks the work."""
     if callback is None:
         return

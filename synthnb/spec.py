@@ -150,4 +150,3 @@ def _check_column(col: str, columns: list[str], role: str) -> None:
         close = difflib.get_close_matches(col, [str(c) for c in columns], n=1)
         hint = f" Did you mean {close[0]!r}?" if close else f" The columns are: {', '.join(map(str, columns))}."
         raise SynthnbError(f"{role} column {col!r} is not in the table.{hint}")
-

@@ -66,8 +66,9 @@ def test_fit_shows_static_report_with_the_api_numbers(shell):
     md = "".join(o.data.get("text/markdown", "") for o in outputs)
     assert f"| Utility | {ev['utility'].score:.3f} |" in md
     # headless, the datasheet is written after the evaluation, so it carries its figures when the cell ends
-    sheet = next(o.data["text/markdown"] for o in outputs if "synthnb · datasheet:adult_syn" in o.data.get(
-        "text/markdown", ""))
+    sheet = next(
+        o.data["text/markdown"] for o in outputs if "synthnb · datasheet:adult_syn" in o.data.get("text/markdown", "")
+    )
     assert "Figures pending" not in sheet
     assert f"| privacy_dcr_protection | {ev.scores['privacy_dcr_protection']:.4g} |" in sheet
     assert "of the 1,500 generated rows exactly match a real row" in sheet
@@ -125,8 +126,7 @@ def test_profile_button_builds_the_profile(adult):
     from synthnb.dashboard.widget import Dashboard
 
     cols = ["age", "sex", "income"]
-    ev = synthnb.evaluate(adult[cols].head(300), adult[cols].tail(300).reset_index(drop=True),
-                          sections=["diagnostic"])
+    ev = synthnb.evaluate(adult[cols].head(300), adult[cols].tail(300).reset_index(drop=True), sections=["diagnostic"])
     widget = Dashboard(ev)
     assert widget.profile_status == "idle"
     widget._on_message(widget, {"type": "profile"}, [])
@@ -150,8 +150,11 @@ def test_report_errors_name_the_fix(shell):
 def test_report_writes_files(shell, tmp_path):
     shell.run_line_magic("config", "SynthMagics.report_mode = 'static'")
     _run(shell, FIT + " --no-report")
-    _run(shell, f"%synth report adult_syn --sections diagnostic,privacy --html {tmp_path}/r.html "
-                f"--json {tmp_path}/r.json --md {tmp_path}/r.md")
+    _run(
+        shell,
+        f"%synth report adult_syn --sections diagnostic,privacy --html {tmp_path}/r.html "
+        f"--json {tmp_path}/r.json --md {tmp_path}/r.md",
+    )
     assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
     assert '"privacy_dcr_protection"' in (tmp_path / "r.json").read_text()
     assert "### Privacy" in (tmp_path / "r.md").read_text()
@@ -194,7 +197,7 @@ BACKGROUNDS = ("#ffffff", "#111111", "#212121")
 
 def _luminance(colour: str) -> float:
     """WCAG 2.x relative luminance of a #rrggbb colour."""
-    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -222,10 +225,19 @@ def test_figure_and_card_colours_read_on_light_and_dark_backgrounds():
         for background in BACKGROUNDS:
             assert _contrast(colour, background) >= 3.0, (colour, background, _contrast(colour, background))
     specs = [
-        {"kind": "histogram", "title": "fnlwgt", "column": "fnlwgt", "edges": [0, 6145, 12290, 18435],
-         "series": {"real": [0.5, 0.3, 0.2], "synthetic": [0.4, 0.4, 0.2]}},
-        {"kind": "bars", "title": "t", "categories": ["a", "b"], "series": {"held-out real rows": [0.2, 0.8],
-                                                                          "synthetic": [0.3, 0.7]}},
+        {
+            "kind": "histogram",
+            "title": "fnlwgt",
+            "column": "fnlwgt",
+            "edges": [0, 6145, 12290, 18435],
+            "series": {"real": [0.5, 0.3, 0.2], "synthetic": [0.4, 0.4, 0.2]},
+        },
+        {
+            "kind": "bars",
+            "title": "t",
+            "categories": ["a", "b"],
+            "series": {"held-out real rows": [0.2, 0.8], "synthetic": [0.3, 0.7]},
+        },
         {"kind": "heatmap", "title": "h", "labels": ["x", "y"], "values": [[None, 0.2], [0.2, None]], "vmax": 1.0},
     ]
     for spec in specs:
@@ -277,8 +289,12 @@ def test_live_widget_is_replaced_by_the_static_bundle_when_complete(ip, adult):
     from synthnb.dashboard import show_evaluation
 
     cols = ["age", "sex", "income"]
-    ev = synthnb.evaluate(adult[cols].head(300), adult[cols].tail(300).reset_index(drop=True),
-                          sections=["diagnostic", "privacy"], lazy=True)
+    ev = synthnb.evaluate(
+        adult[cols].head(300),
+        adult[cols].tail(300).reset_index(drop=True),
+        sections=["diagnostic", "privacy"],
+        lazy=True,
+    )
     with capture_output() as cap:
         widget = show_evaluation(ev, mode="live")
         _wait(widget)

@@ -333,8 +333,13 @@ def test_quasi_identifiers_stay_data_even_where_sdv_would_fake_them_by_name():
     import synthnb
 
     rng = np.random.default_rng(0)
-    df = pd.DataFrame({"city": rng.choice(["Oslo", "Lyon", "Porto"], 200),
-                       "postcode": rng.choice(["0150", "0151", "7000"], 200), "x": rng.normal(size=200)})
+    df = pd.DataFrame(
+        {
+            "city": rng.choice(["Oslo", "Lyon", "Porto"], 200),
+            "postcode": rng.choice(["0150", "0151", "7000"], 200),
+            "x": rng.normal(size=200),
+        }
+    )
     run = synthnb.fit(df, seed=0)
     assert {(r.column, r.role, r.action) for r in run.identifiers} >= {("postcode", "quasi", "data")}
     assert set(run.synthetic["city"]) <= set(df["city"]) and set(run.synthetic["postcode"]) <= set(df["postcode"])

@@ -99,8 +99,10 @@ def test_the_timer_stops_when_the_cell_ends_without_a_last_event(ip):
 
     ip.user_ns.update(view=ProgressView("synthnb · fitting test", tick=0.05), ProgressEvent=ProgressEvent)
     with capture_output() as cap:
-        result = ip.run_cell("import time\nview(ProgressEvent('fit', 0, None, 'fitting'))\ntime.sleep(0.3)\n"
-                             "raise ValueError('the fit failed')")
+        result = ip.run_cell(
+            "import time\nview(ProgressEvent('fit', 0, None, 'fitting'))\ntime.sleep(0.3)\n"
+            "raise ValueError('the fit failed')"
+        )
         shown = len(cap.outputs)
         time.sleep(0.3)
         assert len(cap.outputs) == shown

@@ -60,15 +60,31 @@ class Dashboard(anywidget.AnyWidget):
         sections = []
         for name in ev.section_names:
             sec = ev.computed(name)
-            status = "done" if sec is not None and sec.ok else "error" if sec is not None else (
-                "running" if name == running else "pending")
-            sections.append({"name": name, "title": section_spec(name).title, "status": status,
-                             "section": None if sec is None else sec.to_dict()})
-        findings = [f for name in ev.section_names if ev.computed(name) is not None
-                    for f in ev.computed(name).findings]
-        self.state = _clean({"title": f"synthnb evaluation{f' of {ev.run_name}' if ev.run_name else ''}",
-                             "cards": cards(ev, computed_only=True), "sections": sections, "findings": findings,
-                             "html": dashboard_html(ev, computed_only=True, running=running, live=True)})
+            status = (
+                "done"
+                if sec is not None and sec.ok
+                else "error"
+                if sec is not None
+                else ("running" if name == running else "pending")
+            )
+            sections.append(
+                {
+                    "name": name,
+                    "title": section_spec(name).title,
+                    "status": status,
+                    "section": None if sec is None else sec.to_dict(),
+                }
+            )
+        findings = [f for name in ev.section_names if ev.computed(name) is not None for f in ev.computed(name).findings]
+        self.state = _clean(
+            {
+                "title": f"synthnb evaluation{f' of {ev.run_name}' if ev.run_name else ''}",
+                "cards": cards(ev, computed_only=True),
+                "sections": sections,
+                "findings": findings,
+                "html": dashboard_html(ev, computed_only=True, running=running, live=True),
+            }
+        )
 
     def static_html(self) -> str:
         """The dashboard of what is computed so far, as the HTML a notebook keeps beside the widget."""

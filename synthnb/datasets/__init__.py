@@ -7,7 +7,6 @@ from importlib import resources
 __all__ = ["adult_card", "load_adult"]
 
 
-
 def load_adult():
     """Return the UCI Adult census table (32,561 rows, 15 columns; CC BY 4.0).
 

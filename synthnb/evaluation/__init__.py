@@ -13,5 +13,13 @@ from synthnb.evaluation._evaluation import Evaluation, evaluate
 from synthnb.evaluation._registry import Levels, SectionSpec, section_names, section_spec, section_specs
 from synthnb.evaluation._section import Section
 
-__all__ = ["Evaluation", "Levels", "Section", "SectionSpec", "evaluate", "section_names", "section_spec",
-           "section_specs"]
+__all__ = [
+    "Evaluation",
+    "Levels",
+    "Section",
+    "SectionSpec",
+    "evaluate",
+    "section_names",
+    "section_spec",
+    "section_specs",
+]

@@ -124,9 +124,20 @@ def _check(col: str, frame, role: str, which: str) -> None:
         raise SynthnbError(f"{role} column {col!r} is not in the {which} table.{hint}")
 
 
-def make_context(real, synthetic, *, train=None, holdout=None, sensitive=None, target=None,
-                 quasi_identifiers=None, secret=None, seed: int = 0, direct_identifiers=None,
-                 metadata: dict | None = None) -> EvalContext:
+def make_context(
+    real,
+    synthetic,
+    *,
+    train=None,
+    holdout=None,
+    sensitive=None,
+    target=None,
+    quasi_identifiers=None,
+    secret=None,
+    seed: int = 0,
+    direct_identifiers=None,
+    metadata: dict | None = None,
+) -> EvalContext:
     """Validate the inputs of :func:`synthnb.evaluate` and bundle them; raises SynthnbError on bad input.
 
     *metadata* is SDV's single-table metadata the generator learned with; None: SDV's detection on *real*.
@@ -156,9 +167,7 @@ def make_context(real, synthetic, *, train=None, holdout=None, sensitive=None, t
         _check(target, real, "target", "real")
         _not_identifier(target, idents, "target")
         if target in sens:
-            raise SynthnbError(
-                f"column {target!r} is both the target and a sensitive column; pick different columns."
-            )
+            raise SynthnbError(f"column {target!r} is both the target and a sensitive column; pick different columns.")
         if real[target].nunique(dropna=True) < 2:
             raise SynthnbError(
                 f"target column {target!r} has a single value in the real table; a model needs at least two."
@@ -167,8 +176,11 @@ def make_context(real, synthetic, *, train=None, holdout=None, sensitive=None, t
     if secret is not None:
         _check(secret, real, "secret", "real")
     if quasi_identifiers is None:
-        qis = [c for c in real.columns if c != secret
-               and (c in sens or any(h in str(c).lower() for h in DEMOGRAPHIC_HINTS))]
+        qis = [
+            c
+            for c in real.columns
+            if c != secret and (c in sens or any(h in str(c).lower() for h in DEMOGRAPHIC_HINTS))
+        ]
     else:
         qis = list(_columns(quasi_identifiers))
         for col in qis:
@@ -188,9 +200,18 @@ def make_context(real, synthetic, *, train=None, holdout=None, sensitive=None, t
     if holdout is not None and len(holdout) == 0:
         holdout = None
     return EvalContext(
-        real=real, train=train, holdout=holdout, synthetic=synthetic, sensitive=sens, target=target,
-        quasi_identifiers=tuple(qis), secret=secret, sdtypes=sdtypes_from_metadata(metadata, real), seed=int(seed),
-        direct_identifiers=idents, sdv_metadata=metadata,
+        real=real,
+        train=train,
+        holdout=holdout,
+        synthetic=synthetic,
+        sensitive=sens,
+        target=target,
+        quasi_identifiers=tuple(qis),
+        secret=secret,
+        sdtypes=sdtypes_from_metadata(metadata, real),
+        seed=int(seed),
+        direct_identifiers=idents,
+        sdv_metadata=metadata,
     )
 
 

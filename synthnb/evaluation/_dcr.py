@@ -79,8 +79,14 @@ def encode(query, reference, sdtypes: dict[str, str]) -> Encoded:
         q_num[:, k] = _numeric(query[col])
         finite = r_num[:, k][~np.isnan(r_num[:, k])]
         ranges[k] = float(finite.max() - finite.min()) if len(finite) else 0.0
-    return Encoded(np.ascontiguousarray(q_cat), np.ascontiguousarray(r_cat), np.ascontiguousarray(q_num),
-                   np.ascontiguousarray(r_num), ranges, len(cat_cols) + len(num_cols))
+    return Encoded(
+        np.ascontiguousarray(q_cat),
+        np.ascontiguousarray(r_cat),
+        np.ascontiguousarray(q_num),
+        np.ascontiguousarray(r_num),
+        ranges,
+        len(cat_cols) + len(num_cols),
+    )
 
 
 def pair_distance(q_cat, q_num, r_cat, r_num, ranges, n_columns: int) -> float:

@@ -22,8 +22,9 @@ class Evaluation:
     Thread-safe: the live dashboard computes sections in a background thread.
     """
 
-    def __init__(self, ctx, *, sections: Iterable[str], fingerprint: str, run_name: str | None = None,
-                 spec: dict | None = None):
+    def __init__(
+        self, ctx, *, sections: Iterable[str], fingerprint: str, run_name: str | None = None, spec: dict | None = None
+    ):
         self._ctx = ctx
         self._names = [s for s in section_names() if s in set(sections)]
         self._done: dict[str, Section] = {}
@@ -131,8 +132,12 @@ class Evaluation:
             "run": self.run_name,
             "spec": self.spec,
             "source_sha256": self.fingerprint,
-            "rows": {"real": len(ctx.real), "fitted": len(ctx.train),
-                     "holdout": 0 if ctx.holdout is None else len(ctx.holdout), "synthetic": len(ctx.synthetic)},
+            "rows": {
+                "real": len(ctx.real),
+                "fitted": len(ctx.train),
+                "holdout": 0 if ctx.holdout is None else len(ctx.holdout),
+                "synthetic": len(ctx.synthetic),
+            },
             "sensitive": list(ctx.sensitive),
             "target": ctx.target,
             "quasi_identifiers": list(ctx.quasi_identifiers),
@@ -163,8 +168,11 @@ class Evaluation:
     def _repr_mimebundle_(self, include=None, exclude=None):
         from synthnb.evaluation.render import summary_html, to_markdown
 
-        return {"text/html": summary_html(self), "text/markdown": to_markdown(self, tables=False),
-                "text/plain": repr(self)}
+        return {
+            "text/html": summary_html(self),
+            "text/markdown": to_markdown(self, tables=False),
+            "text/plain": repr(self),
+        }
 
     def __repr__(self) -> str:
         done = ", ".join(f"{n}={'…' if n not in self._done else _fmt(self._done[n].score)}" for n in self._names)
@@ -211,9 +219,21 @@ def _compute(name: str, ctx) -> Section:
     return _timed(sec, time.perf_counter() - t0)
 
 
-def evaluate(real, synthetic=None, *, sensitive=None, target=None, quasi_identifiers=None,
-             secret=None, holdout=None, sections: Iterable[str] | None = None, lazy: bool = False,
-             seed: int | None = None, name: str | None = None, direct_identifiers=None) -> Evaluation:
+def evaluate(
+    real,
+    synthetic=None,
+    *,
+    sensitive=None,
+    target=None,
+    quasi_identifiers=None,
+    secret=None,
+    holdout=None,
+    sections: Iterable[str] | None = None,
+    lazy: bool = False,
+    seed: int | None = None,
+    name: str | None = None,
+    direct_identifiers=None,
+) -> Evaluation:
     """Evaluate a synthetic table against the real one: fidelity, utility, privacy and fairness.
 
     Call it as ``evaluate(run)`` or ``evaluate(real_df, synthetic_df)``.
@@ -265,8 +285,10 @@ def evaluate(real, synthetic=None, *, sensitive=None, target=None, quasi_identif
     run = real if isinstance(real, Run) else None
     if run is not None:
         if synthetic is not None:
-            raise SynthnbError("a Run already holds its synthetic table: call evaluate(run), or "
-                               "evaluate(real_df, synthetic_df) for two tables.")
+            raise SynthnbError(
+                "a Run already holds its synthetic table: call evaluate(run), or "
+                "evaluate(real_df, synthetic_df) for two tables."
+            )
         if holdout is not None:
             raise SynthnbError("a Run already knows its held-out rows; drop holdout=... when passing a Run.")
         # dropped identifier columns (free text) are not in the synthetic table: compare only what it has
@@ -288,8 +310,9 @@ def evaluate(real, synthetic=None, *, sensitive=None, target=None, quasi_identif
         metadata = table_metadata(run)  # the metadata its generator learned with: scores equal SDV's report
     else:
         if synthetic is None:
-            raise SynthnbError("evaluate needs the synthetic table: evaluate(real_df, synthetic_df, ...) or "
-                               "evaluate(run).")
+            raise SynthnbError(
+                "evaluate needs the synthetic table: evaluate(real_df, synthetic_df, ...) or evaluate(run)."
+            )
         real_df, train, held, spec = real, None, holdout, None
         fingerprint = None
         metadata = None  # SDV's detection on the real table
@@ -299,11 +322,22 @@ def evaluate(real, synthetic=None, *, sensitive=None, target=None, quasi_identif
 
             check_frame(real_df, "the real table")
             roles = {*split_columns(sensitive), target, secret}
-            direct_identifiers = [r.column for r in detect_identifiers(real_df)
-                                  if r.role == "direct" and r.column not in roles]
-    ctx = make_context(real_df, synthetic, train=train, holdout=held, sensitive=sensitive, target=target,
-                       quasi_identifiers=quasi_identifiers, secret=secret, seed=0 if seed is None else seed,
-                       direct_identifiers=direct_identifiers, metadata=metadata)
+            direct_identifiers = [
+                r.column for r in detect_identifiers(real_df) if r.role == "direct" and r.column not in roles
+            ]
+    ctx = make_context(
+        real_df,
+        synthetic,
+        train=train,
+        holdout=held,
+        sensitive=sensitive,
+        target=target,
+        quasi_identifiers=quasi_identifiers,
+        secret=secret,
+        seed=0 if seed is None else seed,
+        direct_identifiers=direct_identifiers,
+        metadata=metadata,
+    )
     if fingerprint is None:
         fingerprint = source_fingerprint(ctx.real)["sha256"]
     wanted = _wanted(ctx, sections)

@@ -12,8 +12,15 @@ from typing import Any
 
 from synthnb.errors import SynthnbError
 
-__all__ = ["COLLAPSE_RATIO", "Models", "collapse_reason", "fitted_models", "positive_figures", "positive_label",
-           "task_of"]
+__all__ = [
+    "COLLAPSE_RATIO",
+    "Models",
+    "collapse_reason",
+    "fitted_models",
+    "positive_figures",
+    "positive_label",
+    "task_of",
+]
 
 #: the synthetic-trained model has collapsed when its positive-class selection rate or F1 is below this share
 #: of the real-trained model's: it misses most positives, whatever its ROC AUC says
@@ -25,16 +32,16 @@ _LOCK = threading.Lock()
 
 @dataclass(frozen=True, eq=False)
 class Models:
-    task: str                  # "binary", "multiclass" or "regression"
-    positive: Any              # the positive class for binary targets (the rarer one in the real table)
+    task: str  # "binary", "multiclass" or "regression"
+    positive: Any  # the positive class for binary targets (the rarer one in the real table)
     features: list[str]
-    y_test: Any                # real test labels (numpy)
-    pred_synthetic: Any        # predictions of the synthetic-trained model on the test rows
+    y_test: Any  # real test labels (numpy)
+    pred_synthetic: Any  # predictions of the synthetic-trained model on the test rows
     pred_real: Any
-    proba_synthetic: Any       # positive-class probability (binary) or class probabilities (multiclass)
+    proba_synthetic: Any  # positive-class probability (binary) or class probabilities (multiclass)
     proba_real: Any
     classes: list
-    test_frame: Any            # the real test rows (for group membership)
+    test_frame: Any  # the real test rows (for group membership)
 
 
 def task_of(ctx) -> str:
@@ -58,8 +65,10 @@ def _design(frames, features, sdtypes):
     cols, is_cat = {}, []
     for col in features:
         if sdtypes[col] in ("numerical", "datetime"):
-            parts = [pd.to_numeric(f[col], errors="coerce") if sdtypes[col] == "numerical"
-                     else f[col].astype("int64") / 1e9 for f in frames]
+            parts = [
+                pd.to_numeric(f[col], errors="coerce") if sdtypes[col] == "numerical" else f[col].astype("int64") / 1e9
+                for f in frames
+            ]
             cols[col] = [p.to_numpy(dtype=float) for p in parts]
             is_cat.append(False)
         else:
@@ -69,7 +78,7 @@ def _design(frames, features, sdtypes):
             codes[codes < 0] = np.nan
             out, start = [], 0
             for f in frames:
-                out.append(codes[start:start + len(f)])
+                out.append(codes[start : start + len(f)])
                 start += len(f)
             cols[col] = out
             is_cat.append(len(uniques) <= _MAX_NATIVE_CATEGORIES)
@@ -109,8 +118,10 @@ def collapse_reason(models) -> str | None:
     pos = models.positive
     parts = []
     if "selection_rate" in low:
-        parts.append(f"predicts {pos!s} for {syn['selection_rate']:.1%} of people against "
-                     f"{real['selection_rate']:.1%} for the real-trained model")
+        parts.append(
+            f"predicts {pos!s} for {syn['selection_rate']:.1%} of people against "
+            f"{real['selection_rate']:.1%} for the real-trained model"
+        )
     if "f1" in low:
         parts.append(f"its F1 for {pos!s} is {syn['f1']:.3f} against {real['f1']:.3f}")
     return "the synthetic-trained model " + " and ".join(parts) + " (below half)"
@@ -157,8 +168,9 @@ def _fit(ctx) -> Models:
         positive, classes = None, []
     else:
         y_syn, y_real, y_test = (f[target].astype(str).to_numpy() for f in (syn, train_real, test))
-        positive = str(positive_label(ctx.real[target].astype("object").where(ctx.real[target].notna())
-                                      .dropna().astype(str)))
+        positive = str(
+            positive_label(ctx.real[target].astype("object").where(ctx.real[target].notna()).dropna().astype(str))
+        )
         classes = sorted(set(y_real) | set(y_test), key=str)
         if len(set(y_syn)) < 2:
             only = next(iter(set(y_syn)), "nothing")
@@ -182,5 +194,6 @@ def _fit(ctx) -> Models:
             probas.append(full)
         else:
             probas.append(None)
-    return Models(task, positive, features, y_test, preds[0], preds[1], probas[0], probas[1], classes,
-                  test.reset_index(drop=True))
+    return Models(
+        task, positive, features, y_test, preds[0], preds[1], probas[0], probas[1], classes, test.reset_index(drop=True)
+    )

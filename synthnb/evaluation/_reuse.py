@@ -105,8 +105,9 @@ def verbatim_reuse(train, control, synthetic, columns, *, excess: float = REUSE_
         control_values = None if control is None else _canonical(control[col])
         control_share = float("nan") if control is None else _share_found(control_values, pool)
         over = train_share - (0.0 if control is None else control_share)
-        noise = sampling_noise(train_share, len(syn_values), control_share,
-                               0 if control_values is None else len(control_values))
+        noise = sampling_noise(
+            train_share, len(syn_values), control_share, 0 if control_values is None else len(control_values)
+        )
         rows.append(
             {
                 "column": str(col),

@@ -5,12 +5,22 @@ from __future__ import annotations
 from synthnb.evaluation._registry import Levels, SectionSpec
 from synthnb.evaluation._section import Section, versions
 
-__all__ = ["MIN_GAP", "MIN_GROUP_ROWS", "NOISE_SE", "SPEC", "binary_outcome", "fairness",
-           "gap_finding", "gap_kept", "rate_table"]
+__all__ = [
+    "MIN_GAP",
+    "MIN_GROUP_ROWS",
+    "NOISE_SE",
+    "SPEC",
+    "binary_outcome",
+    "fairness",
+    "gap_finding",
+    "gap_kept",
+    "rate_table",
+]
 
 MIN_GROUP_ROWS = 30  # fewer real rows: the group's real rate is too uncertain to judge a distortion by
 NOISE_SE = 2.0  # a synthetic rate within this many standard errors of the real rate is not a distortion
 MIN_GAP = 0.05  # distortions are measured against the widest real gap, or this when the groups are closer
+
 
 def binary_outcome(series, positive, task, threshold=None):
     """1 where the row has the positive outcome (the positive class, or above the real median for numbers)."""
@@ -58,8 +68,15 @@ def gap_kept(table) -> dict:
     import itertools
 
     counted = table[table["counts"]]
-    out = {"kept": None, "groups": (), "real_gap": None, "syn_gap": None, "distortion": 0.0, "widest": None,
-           "missing": None}
+    out = {
+        "kept": None,
+        "groups": (),
+        "real_gap": None,
+        "syn_gap": None,
+        "distortion": 0.0,
+        "widest": None,
+        "missing": None,
+    }
     if len(counted) < 2:
         return out
     absent = counted[counted["synthetic"].isna()]
@@ -109,8 +126,10 @@ def _small_groups(column: str, table) -> str:
         real = "not in the real table" if rows == 0 else f"{rows} real rows, real {row['real']:.3f}"
         syn = "absent" if row["synthetic"] != row["synthetic"] else f"{row['synthetic']:.3f}"
         parts.append(f"{g} ({real}, synthetic {syn})")
-    return (f"{column}: not counted, fewer than {MIN_GROUP_ROWS} real rows so their real rate is too uncertain to "
-            f"judge: {'; '.join(parts)}.")
+    return (
+        f"{column}: not counted, fewer than {MIN_GROUP_ROWS} real rows so their real rate is too uncertain to "
+        f"judge: {'; '.join(parts)}."
+    )
 
 
 def gap_finding(column: str, outcome: str, real_rates, syn_rates, real_rows) -> tuple[str, float | None]:
@@ -124,14 +143,18 @@ def _sentence(column: str, outcome: str, table, g: dict) -> str:
         return f"{column}: fewer than two groups with at least {MIN_GROUP_ROWS} real rows; no gap to judge."
     if g["missing"] is not None:
         row = table.loc[g["missing"]]
-        return (f"{column}: group {g['missing']} ({row['real rows']} real rows, {outcome} rate {row['real']:.3f}) is "
-                "MISSING from the synthetic table, so its gaps cannot be kept; gap kept 0.00.")
+        return (
+            f"{column}: group {g['missing']} ({row['real rows']} real rows, {outcome} rate {row['real']:.3f}) is "
+            "MISSING from the synthetic table, so its gaps cannot be kept; gap kept 0.00."
+        )
     a, b = g["groups"]
     ra, rb = table.loc[a], table.loc[b]
-    return (f"{column}: the synthetic data {_verb(g['real_gap'], g['syn_gap'], g['distortion'])} between {a} and "
-            f"{b} — {outcome} rate {ra['real']:.3f} vs {rb['real']:.3f} in the real table (gap {g['real_gap']:.3f}, "
-            f"{ra['real rows']} and {rb['real rows']} rows); {ra['synthetic']:.3f} vs {rb['synthetic']:.3f} in the "
-            f"synthetic table (gap {g['syn_gap']:.3f}); gap kept {g['kept']:.2f}.")
+    return (
+        f"{column}: the synthetic data {_verb(g['real_gap'], g['syn_gap'], g['distortion'])} between {a} and "
+        f"{b} — {outcome} rate {ra['real']:.3f} vs {rb['real']:.3f} in the real table (gap {g['real_gap']:.3f}, "
+        f"{ra['real rows']} and {rb['real rows']} rows); {ra['synthetic']:.3f} vs {rb['synthetic']:.3f} in the "
+        f"synthetic table (gap {g['syn_gap']:.3f}); gap kept {g['kept']:.2f}."
+    )
 
 
 def fairness(ctx) -> Section:
@@ -166,17 +189,22 @@ def fairness(ctx) -> Section:
         g_real, g_syn = _groups(real[col]), _groups(syn[col])
         mf_real = MetricFrame(metrics=selection_rate, y_true=y_real, y_pred=y_real, sensitive_features=g_real)
         mf_syn = MetricFrame(metrics=selection_rate, y_true=y_syn, y_pred=y_syn, sensitive_features=g_syn)
-        rates = rate_table(mf_real.by_group, mf_syn.by_group, pd.Series(g_real).value_counts(),
-                           pd.Series(g_syn).value_counts())
+        rates = rate_table(
+            mf_real.by_group, mf_syn.by_group, pd.Series(g_real).value_counts(), pd.Series(g_syn).value_counts()
+        )
         rates["real share of rows"] = rates["real rows"] / max(len(g_real), 1)
         decision = gap_kept(rates)
         rates.index.name = col
         tables[f"base_rates_{col}"] = rates.reset_index()
         dp = {
-            "real": (demographic_parity_difference(y_real, y_real, sensitive_features=g_real),
-                     demographic_parity_ratio(y_real, y_real, sensitive_features=g_real)),
-            "synthetic": (demographic_parity_difference(y_syn, y_syn, sensitive_features=g_syn),
-                          demographic_parity_ratio(y_syn, y_syn, sensitive_features=g_syn)),
+            "real": (
+                demographic_parity_difference(y_real, y_real, sensitive_features=g_real),
+                demographic_parity_ratio(y_real, y_real, sensitive_features=g_real),
+            ),
+            "synthetic": (
+                demographic_parity_difference(y_syn, y_syn, sensitive_features=g_syn),
+                demographic_parity_ratio(y_syn, y_syn, sensitive_features=g_syn),
+            ),
         }
         scores[f"fairness_{col}_dp_difference_real"] = float(dp["real"][0])
         scores[f"fairness_{col}_dp_difference_synthetic"] = float(dp["synthetic"][0])
@@ -190,14 +218,20 @@ def fairness(ctx) -> Section:
         if decision["kept"] is not None:
             scores[f"fairness_{col}_gap_kept"] = decision["kept"]
             decisions.append((decision["kept"], col, sentence + (f" {small}" if small else ""), decision))
-        figures.append({
-            "kind": "bars", "title": f"Share with {outcome} by {col}: real vs synthetic", "column": col,
-            "categories": [str(g) for g in rates.index],
-            "series": {"real": [round(float(v), 6) if v == v else 0.0 for v in rates["real"]],
-                       "synthetic": [round(float(v), 6) if v == v else 0.0 for v in rates["synthetic"]]},
-            "highlight": True,
-            "x_label": f"share of rows with {outcome}",
-        })
+        figures.append(
+            {
+                "kind": "bars",
+                "title": f"Share with {outcome} by {col}: real vs synthetic",
+                "column": col,
+                "categories": [str(g) for g in rates.index],
+                "series": {
+                    "real": [round(float(v), 6) if v == v else 0.0 for v in rates["real"]],
+                    "synthetic": [round(float(v), 6) if v == v else 0.0 for v in rates["synthetic"]],
+                },
+                "highlight": True,
+                "x_label": f"share of rows with {outcome}",
+            }
+        )
     _model_part(ctx, positive, task, threshold, scores, tables, findings)
     if decisions:
         kept, col, headline, decision = min(decisions, key=lambda d: d[0])  # the first column on a tie
@@ -244,12 +278,14 @@ def _model_part(ctx, positive, task, threshold, scores, tables, findings) -> Non
     collapsed = collapse_reason(models)
     if models.task != "regression":
         fig = positive_figures(models)
-        tables["model_comparison"] = pd.DataFrame({
-            "model": ["synthetic-trained", "real-trained"],
-            "selection rate": [fig["synthetic"]["selection_rate"], fig["real"]["selection_rate"]],
-            f"F1 for {models.positive}": [fig["synthetic"]["f1"], fig["real"]["f1"]],
-            "group comparisons": ["not meaningful" if collapsed else "meaningful", "meaningful"],
-        })
+        tables["model_comparison"] = pd.DataFrame(
+            {
+                "model": ["synthetic-trained", "real-trained"],
+                "selection rate": [fig["synthetic"]["selection_rate"], fig["real"]["selection_rate"]],
+                f"F1 for {models.positive}": [fig["synthetic"]["f1"], fig["real"]["f1"]],
+                "group comparisons": ["not meaningful" if collapsed else "meaningful", "meaningful"],
+            }
+        )
     if collapsed:
         findings.append(
             f"Model comparisons are not meaningful: {collapsed}. A model that predicts almost nobody positive "
@@ -257,8 +293,12 @@ def _model_part(ctx, positive, task, threshold, scores, tables, findings) -> Non
             "as fairer or less fair."
         )
     yt = binary_outcome(pd.Series(models.y_test), positive, task, threshold)
-    metrics = {"accuracy": accuracy_score, "selection_rate": selection_rate,
-               "tpr": true_positive_rate, "fpr": false_positive_rate}
+    metrics = {
+        "accuracy": accuracy_score,
+        "selection_rate": selection_rate,
+        "tpr": true_positive_rate,
+        "fpr": false_positive_rate,
+    }
     for col in ctx.sensitive:
         g_test = _groups(models.test_frame[col])
         parts = []
@@ -270,20 +310,26 @@ def _model_part(ctx, positive, task, threshold, scores, tables, findings) -> Non
             parts.append(by)
             key = which.replace("-", "_")
             scores[f"fairness_{col}_eo_difference_{key}"] = float(
-                equalized_odds_difference(yt, yp, sensitive_features=g_test))
+                equalized_odds_difference(yt, yp, sensitive_features=g_test)
+            )
             scores[f"fairness_{col}_dp_difference_{key}"] = float(
-                demographic_parity_difference(yt, yp, sensitive_features=g_test))
+                demographic_parity_difference(yt, yp, sensitive_features=g_test)
+            )
         both = pd.concat(parts, axis=1)
         both.index.name = col
         tables[f"model_by_{col}"] = both.reset_index()
         eo_syn = scores[f"fairness_{col}_eo_difference_synthetic_trained"]
         eo_real = scores[f"fairness_{col}_eo_difference_real_trained"]
         if collapsed:
-            findings.append(f"{col}: equalized-odds difference of the synthetic-trained model {eo_syn:.3f} "
-                            f"(not meaningful: the model collapsed) vs real-trained {eo_real:.3f}.")
+            findings.append(
+                f"{col}: equalized-odds difference of the synthetic-trained model {eo_syn:.3f} "
+                f"(not meaningful: the model collapsed) vs real-trained {eo_real:.3f}."
+            )
         else:
-            findings.append(f"{col}: equalized-odds difference of the synthetic-trained model {eo_syn:.3f} vs "
-                            f"real-trained {eo_real:.3f}.")
+            findings.append(
+                f"{col}: equalized-odds difference of the synthetic-trained model {eo_syn:.3f} vs "
+                f"real-trained {eo_real:.3f}."
+            )
 
 
 _GOOD = 0.80  # every gap kept within 1 - _GOOD of the widest real gap
@@ -300,8 +346,12 @@ SPEC = SectionSpec(
     "a counting group missing from the synthetic table scores 0. The worst column is the score, and the "
     "sentence names it and the two groups that decide it. Smaller groups are listed with their rates and do not "
     "count.",
-    levels=Levels(good=_GOOD, fair=0.50, good_means=f"every gap is kept within {1 - _GOOD:.0%}",
-                  poor_means="conclusions about groups drawn from the synthetic table would be wrong"),
+    levels=Levels(
+        good=_GOOD,
+        fair=0.50,
+        good_means=f"every gap is kept within {1 - _GOOD:.0%}",
+        poor_means="conclusions about groups drawn from the synthetic table would be wrong",
+    ),
     card=True,
     needs=("target", "sensitive"),
 )

@@ -12,6 +12,7 @@ __all__ = ["SPEC", "correlation_difference", "distribution_figures", "fidelity",
 _TOP_CATEGORIES = 12
 _BINS = 20
 
+
 def sdmetrics_reports():
     """sdmetrics' single-table QualityReport and DiagnosticReport classes."""
     with warnings.catch_warnings():
@@ -69,8 +70,14 @@ def fidelity(ctx) -> Section:
             "fidelity_column_pair_trends": by_prop.get("Column Pair Trends"),
         },
         tables={"properties": props, "column_shapes": shapes, "column_pair_trends": pairs},
-        figures=[f for f in (correlation_difference(ctx.real, ctx.synthetic, ctx.data_sdtypes),
-                             _pair_heatmap(pairs, ctx.data_columns)) if f is not None]
+        figures=[
+            f
+            for f in (
+                correlation_difference(ctx.real, ctx.synthetic, ctx.data_sdtypes),
+                _pair_heatmap(pairs, ctx.data_columns),
+            )
+            if f is not None
+        ]
         + distribution_figures(ctx.real, ctx.synthetic, ctx.data_sdtypes),
         findings=findings,
         thresholds=SPEC.thresholds,
@@ -136,11 +143,15 @@ def distribution_figures(real, synthetic, sdtypes: dict[str, str]) -> list[dict]
             edges = np.linspace(lo, hi, _BINS + 1)
             rh = np.histogram(np.clip(rv, lo, hi), edges)[0] / max(len(rv), 1)
             sh = np.histogram(np.clip(sv, lo, hi), edges)[0] / max(len(sv), 1)
-            figs.append({
-                "kind": "histogram", "title": str(col), "column": str(col),
-                "edges": [round(float(e), 6) for e in edges],
-                "series": {"real": [round(float(x), 6) for x in rh], "synthetic": [round(float(x), 6) for x in sh]},
-            })
+            figs.append(
+                {
+                    "kind": "histogram",
+                    "title": str(col),
+                    "column": str(col),
+                    "edges": [round(float(e), 6) for e in edges],
+                    "series": {"real": [round(float(x), 6) for x in rh], "synthetic": [round(float(x), 6) for x in sh]},
+                }
+            )
         else:
             rc = r.astype("object").where(r.notna(), "(missing)").astype(str).value_counts(normalize=True)
             sc = s.astype("object").where(s.notna(), "(missing)").astype(str).value_counts(normalize=True)
@@ -149,10 +160,15 @@ def distribution_figures(real, synthetic, sdtypes: dict[str, str]) -> list[dict]
             cats = [*top, "(other)"] if len(rc) > _TOP_CATEGORIES or rest_s > 1e-12 else top
             rvals = [float(rc.get(c, 0.0)) for c in top] + ([rest_r] if len(cats) > len(top) else [])
             svals = [float(sc.get(c, 0.0)) for c in top] + ([rest_s] if len(cats) > len(top) else [])
-            figs.append({
-                "kind": "bars", "title": str(col), "column": str(col), "categories": [str(c) for c in cats],
-                "series": {"real": [round(v, 6) for v in rvals], "synthetic": [round(v, 6) for v in svals]},
-            })
+            figs.append(
+                {
+                    "kind": "bars",
+                    "title": str(col),
+                    "column": str(col),
+                    "categories": [str(c) for c in cats],
+                    "series": {"real": [round(v, 6) for v in rvals], "synthetic": [round(v, 6) for v in svals]},
+                }
+            )
     return figs
 
 

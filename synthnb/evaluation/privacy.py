@@ -11,8 +11,16 @@ from synthnb.evaluation._reuse import NEAR_UNIQUE_SHARE, REUSE_EXCESS, near_uniq
 from synthnb.evaluation._risks import RISK_LEVEL, reidentification_risks, wilson_interval
 from synthnb.evaluation._section import Section, versions
 
-__all__ = ["SPEC", "attribute_inference", "exact_copy_share", "near_unique_columns", "privacy",
-           "reidentification_risks", "verbatim_reuse", "wilson_interval"]
+__all__ = [
+    "SPEC",
+    "attribute_inference",
+    "exact_copy_share",
+    "near_unique_columns",
+    "privacy",
+    "reidentification_risks",
+    "verbatim_reuse",
+    "wilson_interval",
+]
 
 _BINS = 30
 _DISCRETE_BINS = 10  # as sdmetrics' DisclosureProtection discretises continuous known columns
@@ -21,6 +29,7 @@ _DISCRETE_BINS = 10  # as sdmetrics' DisclosureProtection discretises continuous
 _RISK_ZERO = 0.1
 #: excess exact copies (a share) that map to a figure score of 0
 _COPY_ZERO = 0.01
+
 
 def _normalised(frame, sdtypes):
     """Values made comparable across tables (ints vs floats, missing as one marker) for exact matching."""
@@ -51,7 +60,7 @@ def _codes(real_part, syn_part):
 
     both = pd.concat([real_part, syn_part], ignore_index=True).astype("object")
     codes, _ = pd.factorize(both, use_na_sentinel=True)
-    return codes[: len(real_part)], codes[len(real_part):]
+    return codes[: len(real_part)], codes[len(real_part) :]
 
 
 def _exact_numbers(series):
@@ -192,13 +201,15 @@ def _risk_findings(risks, setup, has_control: bool) -> list[str]:
         if row.verdict == "not run":
             findings.append(f"{name}: not run (no predicate or columns to attack with).")
             continue
-        text = (f"{name}: risk {row.risk:.3f} (95% CI {row.ci_low:.3f}–{row.ci_high:.3f}); success "
-                f"{row.attack_rate:.3f} on training rows")
+        text = (
+            f"{name}: risk {row.risk:.3f} (95% CI {row.ci_low:.3f}–{row.ci_high:.3f}); success "
+            f"{row.attack_rate:.3f} on training rows"
+        )
         text += f" vs {row.control_rate:.3f} on held-out rows" if has_control else ""
         text += f", random guessing {row.baseline_rate:.3f}; {row.n_attacks:,} attacks. "
         text += {
             "inconclusive": "INCONCLUSIVE: the attack does no better than random guessing, so it shows "
-                            "neither risk nor safety.",
+            "neither risk nor safety.",
             "at risk": f"AT RISK: the whole interval lies above {RISK_LEVEL:.2f}.",
             "low": f"Low: the interval lies at or below {RISK_LEVEL:.2f}.",
             "uncertain": f"Uncertain: the interval straddles {RISK_LEVEL:.2f}.",
@@ -231,8 +242,9 @@ def privacy(ctx) -> Section:
         # No unseen real rows: compare with rows whose columns are shuffled independently (same marginals, no
         # joint structure). A weaker yardstick, said so in the findings.
         rng = np.random.default_rng(ctx.seed)
-        shuffled = pd.DataFrame({c: ctx.train[c].to_numpy()[rng.permutation(len(ctx.train))]
-                                 for c in ctx.train.columns})
+        shuffled = pd.DataFrame(
+            {c: ctx.train[c].to_numpy()[rng.permutation(len(ctx.train))] for c in ctx.train.columns}
+        )
         base_d, _ = dcr(shuffled, ctx.train, data_types)
         base_label = "shuffled-column baseline"
     med_syn, med_base = float(np.median(syn_d)), float(np.median(base_d))
@@ -264,8 +276,11 @@ def privacy(ctx) -> Section:
     findings = []
     for row in reuse.itertuples():
         if row.finding:
-            control = (f"{row.control_share:.1%} of held-out values" if has_control
-                       else "no held-out rows to compare with, so against 0")
+            control = (
+                f"{row.control_share:.1%} of held-out values"
+                if has_control
+                else "no held-out rows to compare with, so against 0"
+            )
             findings.append(
                 f"VERBATIM REUSE of {row.column!r}: {row.train_share:.1%} of its synthetic values are real "
                 f"training values ({control}); excess {row.excess:.1%} > {REUSE_EXCESS:.0%}. Replace or drop "
@@ -276,11 +291,16 @@ def privacy(ctx) -> Section:
             f"Near-unique columns checked for verbatim reuse ({', '.join(reuse_cols)}): none reuses training "
             f"values more than {REUSE_EXCESS:.0%} above the control."
         )
-    control_text = (f"{holdout_copies:.2%} of held-out rows equal a training row (natural duplicates)"
-                    if has_control else "no held-out rows to compare with")
+    control_text = (
+        f"{holdout_copies:.2%} of held-out rows equal a training row (natural duplicates)"
+        if has_control
+        else "no held-out rows to compare with"
+    )
     if copies_excess > 0:
-        findings.append(f"EXACT COPIES: {copies:.2%} of synthetic rows equal a training row; {control_text}. "
-                        "Remove them before sharing.")
+        findings.append(
+            f"EXACT COPIES: {copies:.2%} of synthetic rows equal a training row; {control_text}. "
+            "Remove them before sharing."
+        )
     else:
         findings.append(f"{copies:.2%} of synthetic rows equal a training row; {control_text}.")
     findings.append(
@@ -291,47 +311,59 @@ def privacy(ctx) -> Section:
     tables = {
         "verbatim_reuse": reuse,
         "reidentification_risks": risks.copy(),
-        "reidentification_setup": pd.DataFrame([
-            {"setting": "attacked rows (linkability, inference)", "value": f"{setup.n_rows:,}"},
-            {"setting": "singling-out predicates (at most)", "value": f"{setup.n_queries:,}"},
-            {"setting": "known columns", "value": f"{', '.join(setup.known)} ({setup.known_rule})"},
-            {"setting": "secret", "value": f"{setup.secret} ({setup.secret_rule})"},
-            {"setting": "linkability split", "value": f"[{', '.join(setup.split[0])}] / [{', '.join(setup.split[1])}]"
-                                                      f" ({setup.split_rule})"},
-            {"setting": "control", "value": "held-out rows" if has_control else "none: no rows were held out"},
-        ]),
-        "dcr_summary": pd.DataFrame({
-            "rows": ["synthetic", base_label],
-            "n": [len(syn_d), len(base_d)],
-            "min": [float(syn_d.min()), float(base_d.min())],
-            "p05": [float(np.quantile(syn_d, 0.05)), p5],
-            "median": [med_syn, med_base],
-            "mean": [float(syn_d.mean()), float(base_d.mean())],
-        }),
+        "reidentification_setup": pd.DataFrame(
+            [
+                {"setting": "attacked rows (linkability, inference)", "value": f"{setup.n_rows:,}"},
+                {"setting": "singling-out predicates (at most)", "value": f"{setup.n_queries:,}"},
+                {"setting": "known columns", "value": f"{', '.join(setup.known)} ({setup.known_rule})"},
+                {"setting": "secret", "value": f"{setup.secret} ({setup.secret_rule})"},
+                {
+                    "setting": "linkability split",
+                    "value": f"[{', '.join(setup.split[0])}] / [{', '.join(setup.split[1])}] ({setup.split_rule})",
+                },
+                {"setting": "control", "value": "held-out rows" if has_control else "none: no rows were held out"},
+            ]
+        ),
+        "dcr_summary": pd.DataFrame(
+            {
+                "rows": ["synthetic", base_label],
+                "n": [len(syn_d), len(base_d)],
+                "min": [float(syn_d.min()), float(base_d.min())],
+                "p05": [float(np.quantile(syn_d, 0.05)), p5],
+                "median": [med_syn, med_base],
+                "mean": [float(syn_d.mean()), float(base_d.mean())],
+            }
+        ),
     }
     tables["reidentification_risks"].attrs = {}
     hi = float(max(np.quantile(syn_d, 0.995), np.quantile(base_d, 0.995), 1e-9))
     edges = np.linspace(0.0, hi, _BINS + 1)
-    figures = [{
-        "kind": "histogram", "title": f"Distance to closest training row: synthetic vs {base_label}",
-        "x_label": "distance to the closest training row", "unit": "0 to 1",
-        "edges": [round(float(e), 6) for e in edges],
-        "series": {
-            "synthetic": [round(float(x), 6) for x in np.histogram(np.clip(syn_d, 0, hi), edges)[0] / len(syn_d)],
-            base_label: [round(float(x), 6) for x in np.histogram(np.clip(base_d, 0, hi), edges)[0] / len(base_d)],
-        },
-    }]
+    figures = [
+        {
+            "kind": "histogram",
+            "title": f"Distance to closest training row: synthetic vs {base_label}",
+            "x_label": "distance to the closest training row",
+            "unit": "0 to 1",
+            "edges": [round(float(e), 6) for e in edges],
+            "series": {
+                "synthetic": [round(float(x), 6) for x in np.histogram(np.clip(syn_d, 0, hi), edges)[0] / len(syn_d)],
+                base_label: [round(float(x), 6) for x in np.histogram(np.clip(base_d, 0, hi), edges)[0] / len(base_d)],
+            },
+        }
+    ]
     lib = versions("numba", "numpy")
     disclosure = None
     if setup.known:
         ai = attribute_inference(ctx.train, ctx.synthetic, list(setup.known), setup.secret, ctx.sdtypes)
         disclosure = ai["disclosure_protection"]
-        scores.update({
-            "privacy_attribute_disclosure_protection": ai["disclosure_protection"],
-            "privacy_attribute_inference_success": ai["attack_success"],
-            "privacy_attribute_marginal_success": ai["marginal_success"],
-            "privacy_attribute_matched_share": ai["matched_share"],
-        })
+        scores.update(
+            {
+                "privacy_attribute_disclosure_protection": ai["disclosure_protection"],
+                "privacy_attribute_inference_success": ai["attack_success"],
+                "privacy_attribute_marginal_success": ai["marginal_success"],
+                "privacy_attribute_matched_share": ai["matched_share"],
+            }
+        )
         lift = ai["attack_success"] / ai["marginal_success"] if ai["marginal_success"] else float("nan")
         findings.append(
             f"Knowing {', '.join(ai['known_columns'])} of a training person, an attacker using the synthetic "
@@ -339,8 +371,9 @@ def privacy(ctx) -> Section:
             f"{ai['marginal_success']:.3f} when guessing from the marginal distribution ({lift:.2f}×); "
             f"disclosure protection {ai['disclosure_protection']:.3f} (sdmetrics' scale, 1 = best)."
         )
-        tables["attribute_inference"] = pd.DataFrame([{k: (", ".join(v) if isinstance(v, list) else v)
-                                                        for k, v in ai.items()}])
+        tables["attribute_inference"] = pd.DataFrame(
+            [{k: (", ".join(v) if isinstance(v, list) else v) for k, v in ai.items()}]
+        )
     if not has_control:
         findings.append("No real rows were held out, so the DCR baseline is a shuffled-column table (weaker).")
 
@@ -352,12 +385,16 @@ def privacy(ctx) -> Section:
     verdict = "poor" if leaks else None
     if leaks:
         decided_by = f"verbatim reuse of {', '.join(leaks)}"
-        headline = (f"POOR: real values of {', '.join(leaks)} reappear in the synthetic table; decided by "
-                    f"{decided_by} (worst figure {score:.2f}).")
+        headline = (
+            f"POOR: real values of {', '.join(leaks)} reappear in the synthetic table; decided by "
+            f"{decided_by} (worst figure {score:.2f})."
+        )
     else:
-        headline = (f"Score {score:.2f}, the worst of {len(figure_scores)} privacy figures: {decided_by}; "
-                    f"DCR protection {protection:.2f}; {copies:.2%} synthetic rows equal a training row "
-                    + (f"({holdout_copies:.2%} of held-out rows do)." if has_control else "(no control)."))
+        headline = (
+            f"Score {score:.2f}, the worst of {len(figure_scores)} privacy figures: {decided_by}; "
+            f"DCR protection {protection:.2f}; {copies:.2%} synthetic rows equal a training row "
+            + (f"({holdout_copies:.2%} of held-out rows do)." if has_control else "(no control).")
+        )
     return Section(
         name=SPEC.name,
         title=SPEC.title,

@@ -18,18 +18,37 @@ def card(title: str, section) -> dict[str, Any]:
     """
     spec = _card_spec(title)
     if section is None:
-        return {"title": title, "section": spec.name, "score": None, "level": "pending", "headline": "computing…",
-                "thresholds": ""}
+        return {
+            "title": title,
+            "section": spec.name,
+            "score": None,
+            "level": "pending",
+            "headline": "computing…",
+            "thresholds": "",
+        }
     if section.error or section.score is None or (isinstance(section.score, float) and math.isnan(section.score)):
-        return {"title": title, "section": spec.name, "score": None, "level": "error",
-                "headline": section.error or section.headline or "no score", "thresholds": section.thresholds}
+        return {
+            "title": title,
+            "section": spec.name,
+            "score": None,
+            "level": "error",
+            "headline": section.error or section.headline or "no score",
+            "thresholds": section.thresholds,
+        }
     s = float(section.score)
     level = spec.levels.level(s)
     if section.verdict is not None:  # a finding decides, and can only make the card worse
         order = ("poor", "fair", "good")
         level = min(level, section.verdict, key=order.index)
-    return {"title": title, "section": spec.name, "score": s, "level": level, "headline": section.headline,
-            "thresholds": section.thresholds, "decided_by": section.decided_by}
+    return {
+        "title": title,
+        "section": spec.name,
+        "score": s,
+        "level": level,
+        "headline": section.headline,
+        "thresholds": section.thresholds,
+        "decided_by": section.decided_by,
+    }
 
 
 def _card_spec(title: str):
@@ -51,6 +70,7 @@ def cards(ev, computed_only: bool = False) -> list[dict[str, Any]]:
 
 
 # --- JSON / Markdown ---------------------------------------------------------------------------------------
+
 
 def _clean(value):
     if isinstance(value, float) and not math.isfinite(value):
@@ -116,6 +136,7 @@ def to_markdown(ev, tables: bool = True) -> str:
 
 
 # --- HTML (templates in synthnb/evaluation/templates/, figures in synthnb/evaluation/figures.py) ------------------
+
 
 def summary_html(ev, computed_only: bool = False) -> str:
     """The dashboard as static HTML: cards, findings once, plots (PNG), sections and tables behind disclosures."""

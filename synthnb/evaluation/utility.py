@@ -8,6 +8,7 @@ from synthnb.evaluation._section import Section, versions
 
 __all__ = ["SPEC", "metrics_of", "utility"]
 
+
 def metrics_of(models, which: str) -> dict[str, float]:
     """The test metrics of the ``"synthetic"``- or ``"real"``-trained model."""
     import numpy as np
@@ -46,18 +47,23 @@ def utility(ctx) -> Section:
         fig = positive_figures(models)
         scores["utility_selection_rate_synthetic_trained"] = fig["synthetic"]["selection_rate"]
         scores["utility_selection_rate_real_trained"] = fig["real"]["selection_rate"]
-    table = pd.DataFrame({"metric": list(syn), "trained on synthetic": list(syn.values()),
-                          "trained on real": [real[m] for m in syn]})
+    table = pd.DataFrame(
+        {"metric": list(syn), "trained on synthetic": list(syn.values()), "trained on real": [real[m] for m in syn]}
+    )
     test_rows = f"{len(models.y_test):,} real rows"
     headline = f"Synthetic-trained {key} {syn[key]:.3f} vs real-trained {real[key]:.3f} (ratio {score:.2f})."
     decided_by = f"{key} ratio {score:.2f}"
     if collapsed:
         label = {"roc_auc": "ROC AUC", "accuracy": "Accuracy"}.get(key, key)
-        headline = (f"{label} ratio {score:.2f}, but {collapsed}: it misses most of the people "
-                    f"with {ctx.target} = {models.positive}, so the card is poor.")
-        decided_by = (f"positive-class selection rate {fig['synthetic']['selection_rate']:.1%} vs "
-                      f"{fig['real']['selection_rate']:.1%}, F1 {fig['synthetic']['f1']:.3f} vs "
-                      f"{fig['real']['f1']:.3f} (synthetic- vs real-trained)")
+        headline = (
+            f"{label} ratio {score:.2f}, but {collapsed}: it misses most of the people "
+            f"with {ctx.target} = {models.positive}, so the card is poor."
+        )
+        decided_by = (
+            f"positive-class selection rate {fig['synthetic']['selection_rate']:.1%} vs "
+            f"{fig['real']['selection_rate']:.1%}, F1 {fig['synthetic']['f1']:.3f} vs "
+            f"{fig['real']['f1']:.3f} (synthetic- vs real-trained)"
+        )
     findings = [
         f"A model trained on the synthetic table reaches {key.replace('_', ' ')} {syn[key]:.3f} on {test_rows}, "
         f"against {real[key]:.3f} for the same model trained on real rows."
@@ -83,10 +89,19 @@ def utility(ctx) -> Section:
         headline=headline,
         scores=scores,
         tables={"metrics": table},
-        figures=[{"kind": "bars", "title": "Model trained on synthetic vs on real rows, tested on real rows",
-                  "x_label": "score on the real test rows (1 is best)", "percent": False,
-                  "categories": list(syn), "series": {"trained on synthetic": [round(v, 6) for v in syn.values()],
-                                                      "trained on real": [round(real[m], 6) for m in syn]}}],
+        figures=[
+            {
+                "kind": "bars",
+                "title": "Model trained on synthetic vs on real rows, tested on real rows",
+                "x_label": "score on the real test rows (1 is best)",
+                "percent": False,
+                "categories": list(syn),
+                "series": {
+                    "trained on synthetic": [round(v, 6) for v in syn.values()],
+                    "trained on real": [round(real[m], 6) for m in syn],
+                },
+            }
+        ],
         findings=findings,
         thresholds=SPEC.thresholds,
         library=versions("scikit-learn"),

@@ -49,8 +49,7 @@ def library_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {}
-    for dist in ("synthnb", "sdv", "rdt", "copulas", "ctgan", "sdmetrics", "pandas", "numpy", "torch",
-                 "faker"):
+    for dist in ("synthnb", "sdv", "rdt", "copulas", "ctgan", "sdmetrics", "pandas", "numpy", "torch", "faker"):
         try:
             out[dist] = version(dist)
         except PackageNotFoundError:
@@ -157,9 +156,7 @@ def _sdv_params(spec: FitSpec, cls) -> dict[str, Any]:
     accepted = [p for p in inspect.signature(cls.__init__).parameters if p not in ("self", "metadata")]
     unknown = sorted(set(spec.params) - set(accepted))
     if unknown:
-        raise SynthnbError(
-            f"{spec.model} does not take the parameter(s) {unknown}; it takes: {', '.join(accepted)}."
-        )
+        raise SynthnbError(f"{spec.model} does not take the parameter(s) {unknown}; it takes: {', '.join(accepted)}.")
     params = dict(spec.params)
     if "verbose" in accepted:
         params.setdefault("verbose", False)

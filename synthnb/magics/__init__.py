@@ -32,16 +32,21 @@ class SynthMagics(Magics):
 
     model = Unicode("gaussian_copula", help="Generator used when --model is not given.").tag(config=True)
     seed = Int(0, help="Seed used when --seed is not given.").tag(config=True)
-    holdout = Float(0.2, help="Fraction of real rows kept out of fitting when --holdout is not given.").tag(
-        config=True
-    )
-    epochs = Int(None, allow_none=True, help="Epochs for neural generators when --epochs is not given "
-                 "(None: SDV's default of 300).").tag(config=True)
+    holdout = Float(0.2, help="Fraction of real rows kept out of fitting when --holdout is not given.").tag(config=True)
+    epochs = Int(
+        None,
+        allow_none=True,
+        help="Epochs for neural generators when --epochs is not given (None: SDV's default of 300).",
+    ).tag(config=True)
     progress = Bool(True, help="Show live progress while fitting.").tag(config=True)
     suffix = Unicode("_syn", help="Suffix of the default name bound to the synthetic table.").tag(config=True)
-    report_mode = Enum(["auto", "live", "static"], "auto", help="How %synth report shows an evaluation: 'live' "
-                       "(widget filled in the background), 'static' (computed now, plain HTML; deterministic), "
-                       "'auto' (live when JupyterLab started the kernel, else static).").tag(config=True)
+    report_mode = Enum(
+        ["auto", "live", "static"],
+        "auto",
+        help="How %synth report shows an evaluation: 'live' "
+        "(widget filled in the background), 'static' (computed now, plain HTML; deterministic), "
+        "'auto' (live when JupyterLab started the kernel, else static).",
+    ).tag(config=True)
 
     @property
     def session(self):
@@ -72,7 +77,7 @@ class SynthMagics(Magics):
             words = shlex.split(text)
         except ValueError as exc:
             raise SynthnbError(f"could not read {text!r}: {exc}; check the quotes.") from None
-        sub, rest = words[0], text.strip()[len(words[0]):].strip()
+        sub, rest = words[0], text.strip()[len(words[0]) :].strip()
         if sub in _HELP_WORDS:  # %synth help [SUBCOMMAND]
             topic = words[1] if len(words) > 1 else None
             if topic is not None and topic not in _SUBCOMMANDS:

@@ -11,8 +11,12 @@ __all__ = ["datasheet_command", "execute", "read_text_file"]
 
 @magic_arguments(name="synth datasheet")
 @argument("name", help="the synthetic table, as bound by %synth fit")
-@argument("--from", dest="previous", default=None,
-          help="a hand-edited datasheet (.md): its answers are kept, synthnb's blocks re-rendered")
+@argument(
+    "--from",
+    dest="previous",
+    default=None,
+    help="a hand-edited datasheet (.md): its answers are kept, synthnb's blocks re-rendered",
+)
 def datasheet_command(line):
     """Show the Markdown datasheet (Gebru et al.) of a synthetic table, with prompts only a person can answer.
 

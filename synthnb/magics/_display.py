@@ -14,18 +14,19 @@ def identifiers_bundle(roles, title: str = "Identifiers found before fitting") -
     if not any(r.role == "direct" for r in roles):  # nothing will change: one line keeps the cell short
         quasi = [str(r.column) for r in roles if r.role == "quasi"]
         text = "no direct identifier detected" + (
-            f"; quasi-identifiers (stay data; what an attacker may know): {', '.join(quasi)}" if quasi else "")
-        return {"text/html": f"<div class='synthnb-identifiers'><b>{html.escape(title)}</b>: {html.escape(text)}</div>",
-                "text/plain": f"{title}: {text}"}
+            f"; quasi-identifiers (stay data; what an attacker may know): {', '.join(quasi)}" if quasi else ""
+        )
+        return {
+            "text/html": f"<div class='synthnb-identifiers'><b>{html.escape(title)}</b>: {html.escape(text)}</div>",
+            "text/plain": f"{title}: {text}",
+        }
     rows = [(str(r.column), f"{r.role} · {r.kind.replace('_', ' ')}", r.reason, r.what_happens) for r in roles]
     head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in _ID_HEAD)
     body = "".join(
         "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(v)}</td>" for v in row) + "</tr>" for row in rows
     )
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(_ID_HEAD[:2])]
-    lines = [f"{title}:"] + [
-        f"  {r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[3]}: {r[2]}" for r in rows
-    ]
+    lines = [f"{title}:"] + [f"  {r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[3]}: {r[2]}" for r in rows]
     return {
         "text/html": f"<div class='synthnb-identifiers'><b>{html.escape(title)}</b><table><tr>{head}</tr>{body}"
         "</table></div>",

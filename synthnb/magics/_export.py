@@ -14,10 +14,19 @@ __all__ = ["execute", "export_command"]
 @argument("--to", dest="directory", required=True, help="folder to write into (new or empty)")
 @argument("--datasheet", default=None, help="a hand-edited datasheet (.md) whose answers the export keeps")
 @argument("--force", action="store_true", help="replace an earlier export in the same folder")
-@argument("--allow-risk", dest="allow_risk", default=None, metavar="REASON",
-          help="export although the export gate found a privacy risk; the reason is recorded with the export")
-@argument("--with-model", dest="with_model", action="store_true",
-          help="also export the fitted model (it passes the same gate; its sha256 is in the manifest)")
+@argument(
+    "--allow-risk",
+    dest="allow_risk",
+    default=None,
+    metavar="REASON",
+    help="export although the export gate found a privacy risk; the reason is recorded with the export",
+)
+@argument(
+    "--with-model",
+    dest="with_model",
+    action="store_true",
+    help="also export the fitted model (it passes the same gate; its sha256 is in the manifest)",
+)
 def export_command(line):
     """Export what NAME holds as CSV + Parquet with datasheet.md, croissant.json, prov.json and a signed manifest.
 
@@ -41,8 +50,10 @@ def execute(magics, rest: str):
     try:
         args = parse_argstring(export_command, rest)
     except Exception as exc:
-        raise SynthnbError(f"{exc}. Usage: %synth export NAME --to DIR [--datasheet FILE] [--force] "
-                           '[--allow-risk "REASON"] [--with-model]') from None
+        raise SynthnbError(
+            f"{exc}. Usage: %synth export NAME --to DIR [--datasheet FILE] [--force] "
+            '[--allow-risk "REASON"] [--with-model]'
+        ) from None
     session = magics.session
     result = export(
         session.require_run(args.name),
@@ -65,8 +76,10 @@ def _bound_table(magics, name: str):
     value = magics.shell.user_ns.get(name)
     if not isinstance(value, pd.DataFrame):
         held = "nothing" if name not in magics.shell.user_ns else f"an object of type {type(value).__name__}"
-        raise SynthnbError(f"{name} holds {held}, not a table; bind the table to export to {name} (or re-run "
-                           f"%synth fit ... --as {name}) and export again.")
+        raise SynthnbError(
+            f"{name} holds {held}, not a table; bind the table to export to {name} (or re-run "
+            f"%synth fit ... --as {name}) and export again."
+        )
     return value
 
 

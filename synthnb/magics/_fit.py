@@ -12,18 +12,24 @@ __all__ = ["fit_command", "parse_fit"]
 
 @magic_arguments(name="synth fit")
 @argument("df", help="name of the DataFrame in the notebook to learn from")
-@argument("--model", "-m", default=None,
-          help="gaussian_copula (default), ctgan, tvae or copulagan")
+@argument("--model", "-m", default=None, help="gaussian_copula (default), ctgan, tvae or copulagan")
 @argument("--rows", "-n", type=int, default=None, help="synthetic rows to sample (default: as many as DF)")
 @argument("--seed", "-s", type=int, default=None, help="seed for holdout, fit and sample (default 0)")
 @argument("--as", dest="name", default=None, help="variable to bind the synthetic table to (default DF_syn)")
 @argument("--epochs", "-e", type=int, default=None, help="training epochs for ctgan, tvae, copulagan")
-@argument("--holdout", type=float, default=None,
-          help="fraction of real rows kept out of fitting for honest evaluation (default 0.2; 0 = none)")
+@argument(
+    "--holdout",
+    type=float,
+    default=None,
+    help="fraction of real rows kept out of fitting for honest evaluation (default 0.2; 0 = none)",
+)
 @argument("--sensitive", default=None, help="comma-separated sensitive columns, e.g. sex,race")
 @argument("--target", default=None, help="the column a downstream model would predict, e.g. income")
-@argument("--keep", default=None,
-          help="comma-separated direct identifiers to learn from the real values instead of replacing them")
+@argument(
+    "--keep",
+    default=None,
+    help="comma-separated direct identifiers to learn from the real values instead of replacing them",
+)
 @argument("--no-report", action="store_true", help="do not show the evaluation after fitting")
 def fit_command(line):
     """Fit a generator on a DataFrame and bind a synthetic copy.

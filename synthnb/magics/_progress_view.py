@@ -88,8 +88,9 @@ class ProgressView:
             self._hooked = shell
         # the copied context carries the cell's output parent (ipykernel keeps it in a context variable)
         context = contextvars.copy_context()
-        self._timer = threading.Thread(target=context.run, args=(self._run_timer,), name="synthnb-progress",
-                                       daemon=True)
+        self._timer = threading.Thread(
+            target=context.run, args=(self._run_timer,), name="synthnb-progress", daemon=True
+        )
         self._timer.start()
 
     def _run_timer(self) -> None:
@@ -122,8 +123,7 @@ class ProgressView:
             rows_text.append(f"{stage:<8} {pct:>5}  {elapsed:>7}  {detail}".rstrip())
         body = "".join(rows_html)
         return {
-            "text/html": f"<div class='synthnb-progress'><b>{html.escape(self._title)}</b>"
-            f"<table>{body}</table></div>",
+            "text/html": f"<div class='synthnb-progress'><b>{html.escape(self._title)}</b><table>{body}</table></div>",
             "text/plain": self._title + "\n" + "\n".join(rows_text),
         }
 

@@ -17,11 +17,18 @@ __all__ = ["parse_report", "report_command", "report_evaluation", "resolve_mode"
 @argument("name", help="the synthetic table bound by %synth fit (e.g. adult_syn)")
 @argument("--sensitive", default=None, help="comma-separated sensitive columns (default: the fit's)")
 @argument("--target", default=None, help="the column a model predicts (default: the fit's)")
-@argument("--known", default=None,
-          help="comma-separated columns an attacker knows (default: sensitive and demographic columns)")
+@argument(
+    "--known",
+    default=None,
+    help="comma-separated columns an attacker knows (default: sensitive and demographic columns)",
+)
 @argument("--sections", default=None, help=f"comma-separated subset of {','.join(section_names())}")
-@argument("--mode", default=None, choices=["auto", "live", "static"],
-          help="live widget or static output (default: %%config SynthMagics.report_mode)")
+@argument(
+    "--mode",
+    default=None,
+    choices=["auto", "live", "static"],
+    help="live widget or static output (default: %%config SynthMagics.report_mode)",
+)
 @argument("--as", dest="bind", default=None, help="also bind the Evaluation to this variable")
 @argument("--html", default=None, help="write the standalone HTML report to this path")
 @argument("--json", default=None, help="write the evaluation as JSON to this path")
@@ -68,8 +75,15 @@ def report_evaluation(session, name: str, sensitive=None, target=None, known=Non
     key = EvaluationKey(name, sensitive=sensitive, target=target, known=known, sections=sections)
     ev = session.evaluation(key)
     if ev is None:
-        ev = evaluate(run, sensitive=sensitive, target=target, quasi_identifiers=known,
-                      sections=None if sections is None else sections.split(","), lazy=True, name=name)
+        ev = evaluate(
+            run,
+            sensitive=sensitive,
+            target=target,
+            quasi_identifiers=known,
+            sections=None if sections is None else sections.split(","),
+            lazy=True,
+            name=name,
+        )
         session.store_evaluation(key, ev)
     return ev
 
@@ -87,11 +101,13 @@ def show_report(session, name: str, mode: str, *, datasheet: bool = True, **opti
     ev = report_evaluation(session, name, **options)
     on_done = None
     if datasheet:
+
         def on_done(evaluation):
             from synthnb.notebook.fit_cells import update_datasheet
 
             if session.cells(name, run) is not None:
                 update_datasheet(session, name, evaluation)
+
     show(ev, mode=resolve_mode(mode), on_done=on_done)
     return ev
 

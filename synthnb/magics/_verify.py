@@ -11,8 +11,11 @@ __all__ = ["execute", "verify_command"]
 
 @magic_arguments(name="synth verify")
 @argument("directory", help="the export folder")
-@argument("--key", default=None,
-          help="the publisher's key fingerprint (sha256:...) or public key; without it only integrity is checked")
+@argument(
+    "--key",
+    default=None,
+    help="the publisher's key fingerprint (sha256:...) or public key; without it only integrity is checked",
+)
 def verify_command(line):
     """Check every file of an export against its signed manifest.json; names what changed, is missing or extra.
 

@@ -49,10 +49,23 @@ def append_fit_cells(session, name: str, df_name: str, evaluation=None) -> None:
     run = session.require_run(name)
     anchor = executing_cell_id(shell)
     session.set_cells(name, RunCells(anchor=anchor, frontend=frontend_present(shell), datasheet_evaluation=evaluation))
-    upsert_cell(provenance_key(name), provenance_cell_source(run, name, df_name), "code", anchor=anchor,
-                position="below_anchor", shell=shell)
-    upsert_cell(datasheet_key(name), render_datasheet(run, name, evaluation), "markdown", anchor=anchor,
-                position="end", merge=_merger(session, name, run), shell=shell)
+    upsert_cell(
+        provenance_key(name),
+        provenance_cell_source(run, name, df_name),
+        "code",
+        anchor=anchor,
+        position="below_anchor",
+        shell=shell,
+    )
+    upsert_cell(
+        datasheet_key(name),
+        render_datasheet(run, name, evaluation),
+        "markdown",
+        anchor=anchor,
+        position="end",
+        merge=_merger(session, name, run),
+        shell=shell,
+    )
 
 
 def has_fit_cells(session_or_shell, name: str, run=None) -> bool:
@@ -88,8 +101,7 @@ def update_datasheet(session_or_shell, name: str, evaluation) -> None:
     if cells.datasheet_evaluation is evaluation:  # already written with these figures: nothing to change
         return
     cells.datasheet_evaluation = evaluation
-    request = CellRequest(datasheet_key(name), render_datasheet(run, name, evaluation), "markdown",
-                          cells.anchor, "end")
+    request = CellRequest(datasheet_key(name), render_datasheet(run, name, evaluation), "markdown", cells.anchor, "end")
     data, metadata = cell_bundle(request)
     update_display(data, raw=True, metadata=metadata, display_id=display_id(request.key))
     if cells.frontend:

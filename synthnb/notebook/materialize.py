@@ -30,8 +30,12 @@ class Change:
     index: int
 
     def __str__(self) -> str:
-        what = {"added": "added as cell", "updated": "updated in cell", "unchanged": "up to date in cell",
-                "edited": "left alone (edited by a person) in cell"}[self.status]
+        what = {
+            "added": "added as cell",
+            "updated": "updated in cell",
+            "unchanged": "up to date in cell",
+            "edited": "left alone (edited by a person) in cell",
+        }[self.status]
         return f"{self.key}: {what} {self.index + 1}"
 
 

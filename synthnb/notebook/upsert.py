@@ -95,8 +95,9 @@ def send_upsert(request: CellRequest, merge: Callable[[str], str] | None = None,
     def on_reply(reply: dict) -> None:
         status = reply.get("status")
         if status == "merge" and merge is not None and isinstance(reply.get("source"), str):
-            merged = CellRequest(request.key, merge(reply["source"]), request.cell_type, request.anchor,
-                                 request.position)
+            merged = CellRequest(
+                request.key, merge(reply["source"]), request.cell_type, request.anchor, request.position
+            )
             open_request(merged.upsert_message(base_digest=reply.get("digest")), on_merged)
         elif report is not None:
             report(status, reply)

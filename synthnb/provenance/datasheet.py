@@ -13,8 +13,15 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["PLACEHOLDER", "PROMPTS", "human_answers", "merge_datasheet", "render_datasheet", "render_record_datasheet",
-           "unanswered_prompts"]
+__all__ = [
+    "PLACEHOLDER",
+    "PROMPTS",
+    "human_answers",
+    "merge_datasheet",
+    "render_datasheet",
+    "render_record_datasheet",
+    "unanswered_prompts",
+]
 
 #: the line a person replaces with their answer
 PLACEHOLDER = "> ✍️ _Not answered yet — replace this line with your answer._"
@@ -22,33 +29,39 @@ PLACEHOLDER = "> ✍️ _Not answered yet — replace this line with your answer
 #: prompt id -> (section, title, question); only a person can answer these
 PROMPTS: dict[str, tuple[str, str, str]] = {
     "purpose": (
-        "motivation", "Purpose",
+        "motivation",
+        "Purpose",
         "For what purpose was this synthetic dataset created, and for whom? Was there a specific task or "
         "gap in mind? Who created it, on behalf of which organisation, and who funded it?",
     ),
     "consent": (
-        "collection", "Consent and legal basis",
+        "collection",
+        "Consent and legal basis",
         "How was the REAL source table collected, from whom, and with what consent? What is the legal basis "
         "for processing it to make this synthetic copy (e.g. GDPR Art. 6/9, an ethics approval, a data-use "
         "agreement)? Were the people in it told, and can they object?",
     ),
     "intended_uses": (
-        "uses", "Intended uses",
+        "uses",
+        "Intended uses",
         "What tasks is this synthetic table meant for (teaching, testing pipelines, exploratory analysis, "
         "model prototyping, …)? Which conclusions should be re-checked on the real data?",
     ),
     "prohibited_uses": (
-        "uses", "Prohibited uses",
+        "uses",
+        "Prohibited uses",
         "What must it NOT be used for (e.g. decisions about individuals, re-identification attempts, "
         "publishing as real statistics)?",
     ),
     "licence": (
-        "distribution", "Licence and terms",
+        "distribution",
+        "Licence and terms",
         "Under which licence or terms is it shared (e.g. CC BY 4.0, internal only)? Do the source data's "
         "terms restrict sharing a synthetic derivative?",
     ),
     "contact": (
-        "maintenance", "Contact and maintenance",
+        "maintenance",
+        "Contact and maintenance",
         "Who maintains this dataset, and how can they be contacted (name, e-mail or issue tracker)? Will it "
         "be updated or withdrawn, and how will users hear about it?",
     ),
@@ -139,7 +152,7 @@ def human_answers(text: str) -> dict[str, str]:
 def _answers(text: str) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     for match in _PROMPT.finditer(text):
-        rest = text[match.end():]
+        rest = text[match.end() :]
         stop = _ANSWER_END.search(rest)
         answer = (rest[: stop.start()] if stop else rest).strip()
         out[match["id"]] = None if (not answer or PLACEHOLDER in answer) else answer
@@ -232,14 +245,17 @@ def _composition(rec, evaluation) -> str:
 def _collection(rec, evaluation) -> str:
     gen, src = rec["generator"], rec["source"]
     params = ", ".join(f"{k}={v!r}" for k, v in gen["params"].items()) or "SDV defaults"
-    return "\n".join([
-        f"- **Mechanism**: sampled from SDV's {gen['label']} synthesizer (`{gen['model']}`; {params}), "
-        f"seed {gen['seed']}, fitted on {rec['split']['fitted_rows']:,} of the {src['rows']:,} real rows.",
-        f"- **When**: {rec['created']} (UTC). **Libraries**: "
-        + ", ".join(f"{k} {v}" for k, v in rec["versions"].items()) + ".",
-        "- **The real source**: synthnb kept only its fingerprint (sha256 of every value, row count, column "
-        "names and types), never its values. How the real data was collected is for a person to state below.",
-    ])
+    return "\n".join(
+        [
+            f"- **Mechanism**: sampled from SDV's {gen['label']} synthesizer (`{gen['model']}`; {params}), "
+            f"seed {gen['seed']}, fitted on {rec['split']['fitted_rows']:,} of the {src['rows']:,} real rows.",
+            f"- **When**: {rec['created']} (UTC). **Libraries**: "
+            + ", ".join(f"{k} {v}" for k, v in rec["versions"].items())
+            + ".",
+            "- **The real source**: synthnb kept only its fingerprint (sha256 of every value, row count, column "
+            "names and types), never its values. How the real data was collected is for a person to state below.",
+        ]
+    )
 
 
 def _preprocessing(rec, evaluation) -> str:
@@ -247,17 +263,19 @@ def _preprocessing(rec, evaluation) -> str:
     held = (
         f"{split['holdout_rows']:,} real rows ({gen['holdout']:.0%}) were held out by a seeded random split and "
         "never shown to the generator, so the evaluation can test utility and privacy on unseen rows."
-        if split["holdout_rows"] else
-        "No real rows were held out (holdout 0): evaluation figures compare against rows the generator saw and "
+        if split["holdout_rows"]
+        else "No real rows were held out (holdout 0): evaluation figures compare against rows the generator saw and "
         "are optimistic."
     )
-    return "\n".join([
-        f"- **Holdout**: {held}",
-        _identifier_preprocessing(rec),
-        "- **Transformations**: synthnb did not clean or relabel the data; SDV detected column types and applied "
-        "its reversible transformers (its defaults for this synthesizer) before fitting.",
-        "- **Raw data**: the real table is not part of this dataset and is not distributed with it.",
-    ])
+    return "\n".join(
+        [
+            f"- **Holdout**: {held}",
+            _identifier_preprocessing(rec),
+            "- **Transformations**: synthnb did not clean or relabel the data; SDV detected column types and applied "
+            "its reversible transformers (its defaults for this synthesizer) before fitting.",
+            "- **Raw data**: the real table is not part of this dataset and is not distributed with it.",
+        ]
+    )
 
 
 def _uses(rec, evaluation) -> str:
@@ -307,11 +325,14 @@ def _export_lines(rec) -> str:
             continue
         if gate["findings"]:
             found = " ".join(f["message"] for f in gate["findings"])
-            lines.append(f"- **Exported DESPITE the export gate** ({what}): {found} **Reason given**: "
-                         f"{gate['allow_risk']}")
+            lines.append(
+                f"- **Exported DESPITE the export gate** ({what}): {found} **Reason given**: {gate['allow_risk']}"
+            )
         else:
-            lines.append(f"- **Export gate**: {what} passed ({gate['rows_checked']:,} synthetic rows checked for "
-                         "verbatim reuse of real values, exact copies of training rows and re-identification risk).")
+            lines.append(
+                f"- **Export gate**: {what} passed ({gate['rows_checked']:,} synthetic rows checked for "
+                "verbatim reuse of real values, exact copies of training rows and re-identification risk)."
+            )
     derived = rec.get("derived_from")
     if derived:
         lines.append(
@@ -357,9 +378,11 @@ def _identifier_composition(rec) -> list[str]:
     dropped = [r for r in direct if r["action"] == "drop"]
     kept = [r for r in direct if r["action"] == "keep"]
     if not direct:
-        lines = ["- **Direct identifiers**: none detected (synthnb looked for person names, e-mail addresses, phone "
-                 "numbers, street addresses, record/case/account numbers, URLs, IP addresses and free text by "
-                 "content, before fitting)."]
+        lines = [
+            "- **Direct identifiers**: none detected (synthnb looked for person names, e-mail addresses, phone "
+            "numbers, street addresses, record/case/account numbers, URLs, IP addresses and free text by "
+            "content, before fitting)."
+        ]
     else:
         parts = []
         if replaced:
@@ -367,9 +390,11 @@ def _identifier_composition(rec) -> list[str]:
         if dropped:
             parts.append(f"{_cols(dropped)} {'is' if len(dropped) == 1 else 'are'} not in this dataset (dropped)")
         if kept:
-            parts.append(f"{_cols(kept)} {'was' if len(kept) == 1 else 'were'} KEPT by override (`keep=`): learned "
-                         "from the real values, so real identifiers may appear and these columns must be treated "
-                         "like the real data")
+            parts.append(
+                f"{_cols(kept)} {'was' if len(kept) == 1 else 'were'} KEPT by override (`keep=`): learned "
+                "from the real values, so real identifiers may appear and these columns must be treated "
+                "like the real data"
+            )
         lines = [f"- **Direct identifiers** (detected by content before fitting): {'; '.join(parts)}."]
     if quasi:
         lines.append(f"- **Quasi-identifiers** (stay data; what an attacker may know about a person): {_cols(quasi)}.")
@@ -379,8 +404,10 @@ def _identifier_composition(rec) -> list[str]:
 def _identifier_preprocessing(rec) -> str:
     direct = [r for r in rec.get("identifiers", []) if r["role"] == "direct"]
     if not direct:
-        return ("- **Identifiers**: no direct identifier was detected, so every column was given to the generator "
-                "as it was.")
+        return (
+            "- **Identifiers**: no direct identifier was detected, so every column was given to the generator "
+            "as it was."
+        )
 
     def listed(rs) -> str:
         return "; ".join(f"`{r['column']}` ({r['reason']})" for r in rs)
@@ -390,15 +417,21 @@ def _identifier_preprocessing(rec) -> str:
     dropped = [r for r in direct if r["action"] == "drop"]
     kept = [r for r in direct if r["action"] == "keep"]
     if replaced:
-        parts.append("Replaced by seeded fake values of the same kind and format, each checked to differ from every "
-                     f"real value of its column: {listed(replaced)}.")
+        parts.append(
+            "Replaced by seeded fake values of the same kind and format, each checked to differ from every "
+            f"real value of its column: {listed(replaced)}."
+        )
     if dropped:
         parts.append(f"Dropped, because no faithful fake exists: {listed(dropped)}.")
     if kept:
-        parts.append(f"Kept by the user's override (`keep={[r['column'] for r in kept]!r}`) and learned from the real "
-                     f"values: {listed(kept)}.")
-    return ("- **Identifiers**: synthnb detected direct identifiers by their content and took them out of the table "
-            "before the generator saw it.\n" + "\n".join(f"  - {p}" for p in parts))
+        parts.append(
+            f"Kept by the user's override (`keep={[r['column'] for r in kept]!r}`) and learned from the real "
+            f"values: {listed(kept)}."
+        )
+    return (
+        "- **Identifiers**: synthnb detected direct identifiers by their content and took them out of the table "
+        "before the generator saw it.\n" + "\n".join(f"  - {p}" for p in parts)
+    )
 
 
 # --- evaluation, read defensively -------------------------------------------------------------

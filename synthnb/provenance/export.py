@@ -51,14 +51,20 @@ class ExportResult:
 
         listed = [n for n in self.files if n != MANIFEST]
         # the same count verify reports: the files the signed manifest lists, plus the manifest itself
-        lines = [f"Exported {len(self.files)} files to {self.directory} ({len(listed)} listed in the signed "
-                 f"{MANIFEST}, and the manifest itself):"]
+        lines = [
+            f"Exported {len(self.files)} files to {self.directory} ({len(listed)} listed in the signed "
+            f"{MANIFEST}, and the manifest itself):"
+        ]
         lines += [f"  {name:<32} sha256 {digest[:16]}…" for name, digest in self.files.items()]
         if self.gate is not None and self.gate.findings:
-            lines.append(f"Exported DESPITE the export gate ({len(self.gate.findings)} finding(s)); your reason, "
-                         f"recorded in the manifest and the datasheet: {self.gate.allow_risk!r}.")
-        lines.append(f"Signed with key {self.key_fingerprint}; verify with: synthnb verify {self.directory} "
-                     f"--key {self.key_fingerprint}")
+            lines.append(
+                f"Exported DESPITE the export gate ({len(self.gate.findings)} finding(s)); your reason, "
+                f"recorded in the manifest and the datasheet: {self.gate.allow_risk!r}."
+            )
+        lines.append(
+            f"Signed with key {self.key_fingerprint}; verify with: synthnb verify {self.directory} "
+            f"--key {self.key_fingerprint}"
+        )
         if self.unanswered:
             lines.append(f"The datasheet still has open questions for a person: {', '.join(self.unanswered)}.")
         return "\n".join(lines)
@@ -73,8 +79,16 @@ class ExportResult:
 def export_file_names(name: str, with_model: bool = False) -> list[str]:
     """The files an export of *name* writes, in order."""
     model = [model_file_name(name)] if with_model else []
-    return [f"{name}.csv", f"{name}.csv-metadata.json", f"{name}.parquet", *model, DATASHEET, CROISSANT, PROV,
-            "manifest.json"]
+    return [
+        f"{name}.csv",
+        f"{name}.csv-metadata.json",
+        f"{name}.parquet",
+        *model,
+        DATASHEET,
+        CROISSANT,
+        PROV,
+        "manifest.json",
+    ]
 
 
 def model_file_name(name: str) -> str:
@@ -161,8 +175,10 @@ def export(
     from synthnb.spec import check_identifier
 
     if not isinstance(run, Run):
-        raise SynthnbError(f"export takes the Run that synthnb.fit returned, got {type(run).__name__}; "
-                           "pass run = synthnb.fit(df) (or data=... with it for a table of your own).")
+        raise SynthnbError(
+            f"export takes the Run that synthnb.fit returned, got {type(run).__name__}; "
+            "pass run = synthnb.fit(df) (or data=... with it for a table of your own)."
+        )
     check_identifier(name, "the export name")
     if data is not None:
         check_frame(data, "data")
@@ -177,20 +193,39 @@ def export(
 
     hint = ""
     if data is not None and synthetic_mask is None:
-        hint = ("data= was given without synthetic_mask=, so every row is checked as synthetic; if real rows belong "
-                "in the table on purpose, say which rows are synthetic (synthetic_mask=, one True/False per row).")
+        hint = (
+            "data= was given without synthetic_mask=, so every row is checked as synthetic; if real rows belong "
+            "in the table on purpose, say which rows are synthetic (synthetic_mask=, one True/False per row)."
+        )
     # a generated table's own evaluation is no evidence about an edited one: the gate re-computes for new rows
-    table_gate = check_export(run, synthetic_rows, subject=f"the table {name}", settings=gate,
-                              evaluation=evaluation, allow_risk=allow_risk, hint=hint)
+    table_gate = check_export(
+        run,
+        synthetic_rows,
+        subject=f"the table {name}",
+        settings=gate,
+        evaluation=evaluation,
+        allow_risk=allow_risk,
+        hint=hint,
+    )
     rec["export_gate"] = table_gate.to_record()
     if with_model:
-        model_gate = table_gate if not derived else check_export(
-            run, run.synthetic, subject=f"the fitted model of {name}", settings=gate, evaluation=evaluation,
-            allow_risk=allow_risk)
+        model_gate = (
+            table_gate
+            if not derived
+            else check_export(
+                run,
+                run.synthetic,
+                subject=f"the fitted model of {name}",
+                settings=gate,
+                evaluation=evaluation,
+                allow_risk=allow_risk,
+            )
+        )
         rec["model_gate"] = model_gate.to_record()
 
-    root = _prepare(Path(directory), export_file_names(name, with_model), overwrite,
-                    also=export_file_names(name, not with_model))
+    root = _prepare(
+        Path(directory), export_file_names(name, with_model), overwrite, also=export_file_names(name, not with_model)
+    )
     key = load_or_create_key()
     fingerprint = key_fingerprint(public_key_bytes(key))
 
@@ -211,9 +246,12 @@ def export(
 
         model_name = model_file_name(name)
         write(model_name, save_model(run.synthesizer))
-        rec["model_file"] = {"file": model_name, "sha256": written[model_name],
-                             "class": f"{type(run.synthesizer).__module__}.{type(run.synthesizer).__qualname__}",
-                             "format": "cloudpickle (the synthesizer's own save)"}
+        rec["model_file"] = {
+            "file": model_name,
+            "sha256": written[model_name],
+            "class": f"{type(run.synthesizer).__module__}.{type(run.synthesizer).__qualname__}",
+            "format": "cloudpickle (the synthesizer's own save)",
+        }
 
     sheet = render_record_datasheet(rec, evaluation, datasheet)
     write(DATASHEET, sheet.encode("utf-8"))
@@ -225,8 +263,12 @@ def export(
     statement = build_statement(rec, written, fingerprint, exported)
     write(MANIFEST, manifest_bytes(signed_manifest(statement, key)))
     return ExportResult(
-        directory=str(root), files=written, key_fingerprint=fingerprint, unanswered=tuple(unanswered_prompts(sheet)),
-        gate=table_gate, record=rec,
+        directory=str(root),
+        files=written,
+        key_fingerprint=fingerprint,
+        unanswered=tuple(unanswered_prompts(sheet)),
+        gate=table_gate,
+        record=rec,
     )
 
 
@@ -264,7 +306,7 @@ def _marker(rec) -> dict:
         "synthetic_rows": out["synthetic_rows"],
         "real_rows": out["real_rows"],
         "generator": f"synthnb {rec['versions'].get('synthnb', '?')} / SDV {rec['versions'].get('sdv', '?')} "
-                     f"{gen['model']}",
+        f"{gen['model']}",
         "params": gen["params"],
         "seed": gen["seed"],
         "source_sha256": rec["source"]["sha256"],
@@ -290,8 +332,9 @@ def _csv_sidecar(rec, csv_name: str) -> dict:
         "dc:creator": f"synthnb {rec['versions'].get('synthnb', '?')}",
         "dc:created": rec["created"],
         "notes": [{"synthnb": marker}],
-        "tableSchema": {"columns": [{"name": c, "titles": c, "datatype": _csvw_type(t)}
-                                    for c, t in rec["output"]["dtypes"].items()]},
+        "tableSchema": {
+            "columns": [{"name": c, "titles": c, "datatype": _csvw_type(t)} for c, t in rec["output"]["dtypes"].items()]
+        },
     }
 
 

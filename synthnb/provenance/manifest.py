@@ -68,8 +68,13 @@ def build_statement(
     }
     predicate = statement["predicate"]
     # what a reader must know beyond the files: each is signed with them, and verify prints the first three
-    optional = {"exportGate": "export_gate", "modelGate": "model_gate", "derivedFrom": "derived_from",
-                "model": "model_file", "identifiers": "identifiers"}
+    optional = {
+        "exportGate": "export_gate",
+        "modelGate": "model_gate",
+        "derivedFrom": "derived_from",
+        "model": "model_file",
+        "identifiers": "identifiers",
+    }
     for field, key in optional.items():
         if rec.get(key) is not None:
             predicate[field] = rec[key]

@@ -44,61 +44,85 @@ def prov_document(rec: Mapping[str, Any], files: Mapping[str, str]):
     doc.add_namespace(*NAMESPACE)
     tag = out["sha256"][:16]
 
-    source = doc.entity(f"synthnb:source/{src['sha256'][:16]}", {
-        PROV_TYPE: "synthnb:RealTable",
-        PROV_LABEL: f"real source table{' ' + src['name'] if src.get('name') else ''} (fingerprint only)",
-        "synthnb:sha256": src["sha256"],
-        "synthnb:rows": src["rows"],
-        "synthnb:columns": json.dumps(src["columns"]),
-    })
-    plan = doc.entity(f"synthnb:plan/{tag}", {
-        PROV_TYPE: "prov:Plan",
-        PROV_LABEL: "the fit specification",
-        "synthnb:model": gen["model"],
-        "synthnb:params": json.dumps(gen["params"], sort_keys=True),
-        "synthnb:seed": gen["seed"],
-        "synthnb:holdout": gen["holdout"],
-        "synthnb:rows": gen["rows"],
-        "synthnb:sensitive": json.dumps(gen["sensitive"]),
-        "synthnb:target": gen["target"] or "",
-    })
-    agent = doc.agent(f"synthnb:software/synthnb-{versions.get('synthnb', '?')}", {
-        PROV_TYPE: "prov:SoftwareAgent",
-        PROV_LABEL: f"synthnb {versions.get('synthnb', '?')} with SDV {versions.get('sdv', '?')}",
-        "synthnb:versions": json.dumps(versions, sort_keys=True),
-    })
+    source = doc.entity(
+        f"synthnb:source/{src['sha256'][:16]}",
+        {
+            PROV_TYPE: "synthnb:RealTable",
+            PROV_LABEL: f"real source table{' ' + src['name'] if src.get('name') else ''} (fingerprint only)",
+            "synthnb:sha256": src["sha256"],
+            "synthnb:rows": src["rows"],
+            "synthnb:columns": json.dumps(src["columns"]),
+        },
+    )
+    plan = doc.entity(
+        f"synthnb:plan/{tag}",
+        {
+            PROV_TYPE: "prov:Plan",
+            PROV_LABEL: "the fit specification",
+            "synthnb:model": gen["model"],
+            "synthnb:params": json.dumps(gen["params"], sort_keys=True),
+            "synthnb:seed": gen["seed"],
+            "synthnb:holdout": gen["holdout"],
+            "synthnb:rows": gen["rows"],
+            "synthnb:sensitive": json.dumps(gen["sensitive"]),
+            "synthnb:target": gen["target"] or "",
+        },
+    )
+    agent = doc.agent(
+        f"synthnb:software/synthnb-{versions.get('synthnb', '?')}",
+        {
+            PROV_TYPE: "prov:SoftwareAgent",
+            PROV_LABEL: f"synthnb {versions.get('synthnb', '?')} with SDV {versions.get('sdv', '?')}",
+            "synthnb:versions": json.dumps(versions, sort_keys=True),
+        },
+    )
     end = datetime.fromisoformat(rec["created"])
     sample_s = float(rec["timings"].get("sample", 0.0))
     total_s = float(rec["timings"].get("total", sample_s))
-    fit = doc.activity(f"synthnb:fit/{tag}", end - timedelta(seconds=total_s), end - timedelta(seconds=sample_s),
-                       {PROV_LABEL: f"fit {gen['label']}"})
-    sample = doc.activity(f"synthnb:sample/{tag}", end - timedelta(seconds=sample_s), end,
-                          {PROV_LABEL: f"sample {out['rows']} rows"})
+    fit = doc.activity(
+        f"synthnb:fit/{tag}",
+        end - timedelta(seconds=total_s),
+        end - timedelta(seconds=sample_s),
+        {PROV_LABEL: f"fit {gen['label']}"},
+    )
+    sample = doc.activity(
+        f"synthnb:sample/{tag}", end - timedelta(seconds=sample_s), end, {PROV_LABEL: f"sample {out['rows']} rows"}
+    )
     model_file = rec.get("model_file")
-    model = doc.entity(f"synthnb:model/{tag}", {
-        PROV_TYPE: "synthnb:FittedGenerator",
-        PROV_LABEL: f"fitted {gen['label']} ({'exported as ' + model_file['file'] if model_file else 'not exported'})",
-    })
+    exported = f"exported as {model_file['file']}" if model_file else "not exported"
+    model = doc.entity(
+        f"synthnb:model/{tag}",
+        {
+            PROV_TYPE: "synthnb:FittedGenerator",
+            PROV_LABEL: f"fitted {gen['label']} ({exported})",
+        },
+    )
     derived = rec.get("derived_from")
     generated = None
     if derived:
         # the table sampled from the model, which the exported table was edited from
-        generated = doc.entity(f"synthnb:table/{derived['sha256'][:16]}", {
+        generated = doc.entity(
+            f"synthnb:table/{derived['sha256'][:16]}",
+            {
+                PROV_TYPE: "synthnb:SyntheticTable",
+                PROV_LABEL: f"{rec['name']} as generated (SYNTHETIC), before editing",
+                "synthnb:synthetic": True,
+                "synthnb:rows": derived["rows"],
+                "synthnb:csvSha256": derived["sha256"],
+            },
+        )
+    table = doc.entity(
+        f"synthnb:table/{tag}",
+        {
             PROV_TYPE: "synthnb:SyntheticTable",
-            PROV_LABEL: f"{rec['name']} as generated (SYNTHETIC), before editing",
+            PROV_LABEL: f"{rec['name']} (SYNTHETIC)",
             "synthnb:synthetic": True,
-            "synthnb:rows": derived["rows"],
-            "synthnb:csvSha256": derived["sha256"],
-        })
-    table = doc.entity(f"synthnb:table/{tag}", {
-        PROV_TYPE: "synthnb:SyntheticTable",
-        PROV_LABEL: f"{rec['name']} (SYNTHETIC)",
-        "synthnb:synthetic": True,
-        "synthnb:rows": out["rows"],
-        "synthnb:syntheticRows": out["synthetic_rows"],
-        "synthnb:realRows": out["real_rows"],
-        "synthnb:csvSha256": out["sha256"],
-    })
+            "synthnb:rows": out["rows"],
+            "synthnb:syntheticRows": out["synthetic_rows"],
+            "synthnb:realRows": out["real_rows"],
+            "synthnb:csvSha256": out["sha256"],
+        },
+    )
     for activity in (fit, sample):
         doc.wasAssociatedWith(activity, agent, plan)
     doc.used(fit, source)
@@ -112,14 +136,24 @@ def prov_document(rec: Mapping[str, Any], files: Mapping[str, str]):
         doc.wasDerivedFrom(generated, source)
         doc.wasDerivedFrom(table, generated, other_attributes={PROV_LABEL: "edited after generation"})
     if model_file:
-        doc.specializationOf(doc.entity(f"synthnb:file/{model_file['file']}", {
-            PROV_LOCATION: model_file["file"], "synthnb:sha256": model_file["sha256"],
-        }), model)
+        doc.specializationOf(
+            doc.entity(
+                f"synthnb:file/{model_file['file']}",
+                {
+                    PROV_LOCATION: model_file["file"],
+                    "synthnb:sha256": model_file["sha256"],
+                },
+            ),
+            model,
+        )
     for fname, digest in files.items():
-        entity = doc.entity(f"synthnb:file/{fname}", {
-            PROV_LOCATION: fname,
-            "synthnb:sha256": digest,
-            "synthnb:synthetic": True,
-        })
+        entity = doc.entity(
+            f"synthnb:file/{fname}",
+            {
+                PROV_LOCATION: fname,
+                "synthnb:sha256": digest,
+                "synthnb:synthetic": True,
+            },
+        )
         doc.specializationOf(entity, table)
     return doc

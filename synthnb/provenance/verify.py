@@ -118,8 +118,9 @@ def verify(directory, key: str | None = None) -> VerifyResult:
 
     path = root / MANIFEST
     if not path.is_file():
-        return fail(missing=(MANIFEST,), extra=tuple(present),
-                    problems=(f"{MANIFEST} is missing, so nothing can be verified.",))
+        return fail(
+            missing=(MANIFEST,), extra=tuple(present), problems=(f"{MANIFEST} is missing, so nothing can be verified.",)
+        )
     raw = path.read_bytes()
     try:
         doc = json.loads(raw)
@@ -129,15 +130,18 @@ def verify(directory, key: str | None = None) -> VerifyResult:
         statement = json.loads(payload)
         subjects = {s["name"]: s["digest"]["sha256"] for s in statement["subject"]}
     except (ValueError, KeyError, TypeError, binascii.Error):
-        return fail(changed=(MANIFEST,), problems=(f"{MANIFEST} cannot be read as a synthnb manifest: it was changed "
-                                                   "or damaged.",))
+        return fail(
+            changed=(MANIFEST,),
+            problems=(f"{MANIFEST} cannot be read as a synthnb manifest: it was changed or damaged.",),
+        )
 
     problems, changed_manifest = [], False
     signer = key_fingerprint(public) if verify_envelope(envelope, public) else None
     if signer is None:
         changed_manifest = True
-        problems.append(f"the signature in {MANIFEST} does not match its contents: the manifest was changed after "
-                        "it was signed.")
+        problems.append(
+            f"the signature in {MANIFEST} does not match its contents: the manifest was changed after it was signed."
+        )
     elif carried.get("fingerprint") != signer or doc.get("statement") != statement:
         changed_manifest = True
         problems.append(f"{MANIFEST} was edited: its readable part no longer matches what was signed.")
@@ -168,9 +172,18 @@ def verify(directory, key: str | None = None) -> VerifyResult:
         changed.append(MANIFEST)
     extra = [name for name in present if name not in subjects and name != MANIFEST]
     ok = not (problems or changed or missing or extra)
-    return VerifyResult(ok=ok, directory=str(root), checked=tuple(sorted(subjects)), changed=tuple(changed),
-                        missing=tuple(missing), extra=tuple(extra), problems=tuple(problems), signer=signer,
-                        trusted=trusted, notes=_notes(statement) if signer else ())
+    return VerifyResult(
+        ok=ok,
+        directory=str(root),
+        checked=tuple(sorted(subjects)),
+        changed=tuple(changed),
+        missing=tuple(missing),
+        extra=tuple(extra),
+        problems=tuple(problems),
+        signer=signer,
+        trusted=trusted,
+        notes=_notes(statement) if signer else (),
+    )
 
 
 def _notes(statement) -> tuple[str, ...]:
@@ -184,8 +197,10 @@ def _notes(statement) -> tuple[str, ...]:
             out.append(f"EXPORTED DESPITE THE EXPORT GATE ({what}): {found}\nReason given: {gate.get('allow_risk')!r}")
     derived = pred.get("derivedFrom")
     if isinstance(derived, dict):
-        out.append(f"The table was edited after generation: derived from the generated table with sha256 "
-                   f"{derived.get('sha256')} (now {pred.get('tableSha256')}).")
+        out.append(
+            f"The table was edited after generation: derived from the generated table with sha256 "
+            f"{derived.get('sha256')} (now {pred.get('tableSha256')})."
+        )
     return tuple(out)
 
 
@@ -210,11 +225,14 @@ def signed_statement(directory, key: str | None = None) -> dict:
         {s["name"]: s["digest"]["sha256"] for s in statement["subject"]}
         dict(statement["predicate"])
     except (ValueError, KeyError, TypeError, binascii.Error):
-        raise SynthnbError(f"{path} cannot be read as a synthnb manifest: it was changed or damaged; "
-                           "run synthnb verify on the folder.") from None
+        raise SynthnbError(
+            f"{path} cannot be read as a synthnb manifest: it was changed or damaged; run synthnb verify on the folder."
+        ) from None
     if not verify_envelope(envelope, public):
-        raise SynthnbError(f"the signature in {path} does not match its contents: the manifest was changed after it "
-                           "was signed. Run synthnb verify on the folder.")
+        raise SynthnbError(
+            f"the signature in {path} does not match its contents: the manifest was changed after it "
+            "was signed. Run synthnb verify on the folder."
+        )
     if key is not None and key_fingerprint(public) != _trusted_fingerprint(key):
         raise SynthnbError(f"{path} is signed by {key_fingerprint(public)}, not by the trusted key {key}.")
     return statement

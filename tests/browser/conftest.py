@@ -18,8 +18,14 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -38,20 +44,33 @@ class Server:
         bindir = Path(sys.executable).parent
         env = dict(os.environ)
         # keep the user's settings, workspaces and runtime files out of it
-        env.update(JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-                   JUPYTERLAB_SETTINGS_DIR=str(home / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(home / "ws"),
-                   IPYTHONDIR=str(home / "ipython"))
+        env.update(
+            JUPYTER_CONFIG_DIR=str(home / "config"),
+            JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+            JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
+            JUPYTERLAB_WORKSPACES_DIR=str(home / "ws"),
+            IPYTHONDIR=str(home / "ipython"),
+        )
         # no "official Jupyter news?" toast over the screenshots
         news = home / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
         news.parent.mkdir(parents=True, exist_ok=True)
         news.write_text(json.dumps({"fetchNews": "false"}))
         self.log = (home / f"{app}.log").open("w")
         self.proc = subprocess.Popen(
-            [str(bindir / "jupyter"), app, "--no-browser", f"--port={self.port}", "--ip=127.0.0.1",
-             f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={root}",
-             "--ServerApp.open_browser=False", *(["--allow-root"] if os.geteuid() == 0 else [])],
+            [
+                str(bindir / "jupyter"),
+                app,
+                "--no-browser",
+                f"--port={self.port}",
+                "--ip=127.0.0.1",
+                f"--IdentityProvider.token={self.token}",
+                f"--ServerApp.root_dir={root}",
+                "--ServerApp.open_browser=False",
+                *(["--allow-root"] if os.geteuid() == 0 else []),
+            ],
             env={**env, "PATH": f"{bindir}{os.pathsep}{env.get('PATH', '')}"},
-            stdout=self.log, stderr=subprocess.STDOUT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         self._wait_ready()
 
@@ -108,8 +127,10 @@ class Server:
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium: run `make browser-deps` "
-                    "(apt-get install chromium); a downloaded browser is never used")
+        pytest.skip(
+            "browser tests need Debian's chromium at /usr/bin/chromium: run `make browser-deps` "
+            "(apt-get install chromium); a downloaded browser is never used"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

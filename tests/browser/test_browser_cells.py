@@ -42,8 +42,11 @@ def _check(nb, run: int):
 
 def _status_lines(cell) -> list[str]:
     """The one-line notes under the bundles (not the bundles themselves)."""
-    return [o["data"]["text/plain"] for o in cell.outputs
-            if re.match(r"synthnb · (provenance|datasheet):\w+: ", o.get("data", {}).get("text/plain", ""))]
+    return [
+        o["data"]["text/plain"]
+        for o in cell.outputs
+        if re.match(r"synthnb · (provenance|datasheet):\w+: ", o.get("data", {}).get("text/plain", ""))
+    ]
 
 
 def _edit_cell(page, index: int, text: str, markdown: bool = False) -> None:
@@ -74,8 +77,10 @@ def test_run_all_keeps_one_cell_per_key_and_respects_edits(jupyter_server, brows
 
     run_all(page, server)
     first = _check(save_and_read(page, server, NAME), 1)
-    assert _status_lines(first.cells[1]) == ["synthnb · provenance:a_syn: added to the notebook",
-                                             "synthnb · datasheet:a_syn: added to the notebook"]
+    assert _status_lines(first.cells[1]) == [
+        "synthnb · provenance:a_syn: added to the notebook",
+        "synthnb · datasheet:a_syn: added to the notebook",
+    ]
 
     run_all(page, server, restart=True)
     second = _check(save_and_read(page, server, NAME), 2)
@@ -95,8 +100,10 @@ def test_run_all_keeps_one_cell_per_key_and_respects_edits(jupyter_server, brows
     assert third.cells[7].metadata.synthnb["digest"] == cell_digest(third.cells[7].source)
     status = _status_lines(third.cells[1])
     assert status[0].startswith("synthnb · provenance:a_syn: left unchanged: you edited that cell"), status
-    assert status[1] in ("synthnb · datasheet:a_syn: updated in the notebook; your answers were kept",
-                         "synthnb · datasheet:a_syn: already up to date in the notebook"), status
+    assert status[1] in (
+        "synthnb · datasheet:a_syn: updated in the notebook; your answers were kept",
+        "synthnb · datasheet:a_syn: already up to date in the notebook",
+    ), status
 
     _screenshot(page, 0, artifacts / f"cells-{server.app}.png")
     _screenshot(page, 7, artifacts / f"cells-{server.app}-datasheet.png")

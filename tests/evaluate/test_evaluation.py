@@ -56,14 +56,17 @@ def test_failing_section_does_not_hide_the_others(adult_3k, run_3k):
     assert "utility_score" not in ev.scores and "fidelity_quality_score" in ev.scores
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"sensitive": "gender"}, "sensitive column 'gender' is not in the real table"),
-    ({"target": "incme"}, "Did you mean 'income'"),
-    ({"target": "sex", "sensitive": "sex"}, "both the target and a sensitive column"),
-    ({"sections": ["speed"]}, "unknown section"),
-    ({"sections": ["fairness"], "target": "income"}, "fairness needs sensitive columns"),
-    ({"quasi_identifiers": ["age", "income"], "target": "income"}, "cannot also be a quasi-identifier"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"sensitive": "gender"}, "sensitive column 'gender' is not in the real table"),
+        ({"target": "incme"}, "Did you mean 'income'"),
+        ({"target": "sex", "sensitive": "sex"}, "both the target and a sensitive column"),
+        ({"sections": ["speed"]}, "unknown section"),
+        ({"sections": ["fairness"], "target": "income"}, "fairness needs sensitive columns"),
+        ({"quasi_identifiers": ["age", "income"], "target": "income"}, "cannot also be a quasi-identifier"),
+    ],
+)
 def test_bad_input_raises_synthnb_error(adult_3k, run_3k, kwargs, message):
     with pytest.raises(SynthnbError, match=message):
         synthnb.evaluate(adult_3k.head(300), run_3k.synthetic.head(300), **kwargs)
@@ -148,8 +151,14 @@ def test_direct_identifiers_are_not_data(adult_3k, run_3k):
     real = adult_3k.head(600).assign(case_no=[f"K{k:05d}" for k in range(600)])
     syn = run_3k.synthetic.head(600).assign(case_no=[f"K{k:05d}" for k in range(600, 1200)])
     before = (frame_hash(real), frame_hash(syn))
-    ev = synthnb.evaluate(real, syn, sensitive="sex", target="income", direct_identifiers="case_no",
-                          sections=["fidelity", "diagnostic", "utility", "fairness"])
+    ev = synthnb.evaluate(
+        real,
+        syn,
+        sensitive="sex",
+        target="income",
+        direct_identifiers="case_no",
+        sections=["fidelity", "diagnostic", "utility", "fairness"],
+    )
     assert ev.context.direct_identifiers == ("case_no",)
     assert "case_no" not in set(ev["fidelity"].tables["column_shapes"]["Column"])
     assert "case_no" not in set(ev["diagnostic"].tables["data_validity"]["Column"])
@@ -159,18 +168,26 @@ def test_direct_identifiers_are_not_data(adult_3k, run_3k):
     assert "case_no" not in fitted_models(ev.context).features
     assert ev["fairness"].ok and ev["utility"].ok
     # the same evaluation without the identifier column gives the same data figures
-    plain = synthnb.evaluate(real.drop(columns="case_no"), syn.drop(columns="case_no"), sensitive="sex",
-                             target="income", sections=["fidelity", "utility"])
+    plain = synthnb.evaluate(
+        real.drop(columns="case_no"),
+        syn.drop(columns="case_no"),
+        sensitive="sex",
+        target="income",
+        sections=["fidelity", "utility"],
+    )
     assert ev["fidelity"].score == pytest.approx(plain["fidelity"].score, abs=1e-12)
     assert ev["utility"].score == pytest.approx(plain["utility"].score, abs=1e-12)
     assert (frame_hash(real), frame_hash(syn)) == before
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"direct_identifiers": "case", "target": "income"}, "direct identifier column 'case' is not in the real"),
-    ({"direct_identifiers": "sex", "sensitive": "sex", "target": "income"}, "'sex' is a direct identifier"),
-    ({"direct_identifiers": "income", "target": "income"}, "'income' is a direct identifier"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"direct_identifiers": "case", "target": "income"}, "direct identifier column 'case' is not in the real"),
+        ({"direct_identifiers": "sex", "sensitive": "sex", "target": "income"}, "'sex' is a direct identifier"),
+        ({"direct_identifiers": "income", "target": "income"}, "'income' is a direct identifier"),
+    ],
+)
 def test_identifier_roles_are_checked(adult_3k, run_3k, kwargs, message):
     with pytest.raises(SynthnbError, match=message):
         synthnb.evaluate(adult_3k.head(100), run_3k.synthetic.head(100), sections=["diagnostic"], **kwargs)

@@ -32,13 +32,17 @@ def test_base_rates_and_parity_match_fairlearn(ev_3k, run_3k, col):
         assert table.loc[group, "synthetic"] == pytest.approx(rate, abs=1e-12)
     s = ev_3k.scores
     assert s[f"fairness_{col}_dp_difference_real"] == pytest.approx(
-        demographic_parity_difference(y_r, y_r, sensitive_features=real[col]), abs=1e-12)
+        demographic_parity_difference(y_r, y_r, sensitive_features=real[col]), abs=1e-12
+    )
     assert s[f"fairness_{col}_dp_difference_synthetic"] == pytest.approx(
-        demographic_parity_difference(y_s, y_s, sensitive_features=syn[col]), abs=1e-12)
+        demographic_parity_difference(y_s, y_s, sensitive_features=syn[col]), abs=1e-12
+    )
     assert s[f"fairness_{col}_dp_ratio_real"] == pytest.approx(
-        demographic_parity_ratio(y_r, y_r, sensitive_features=real[col]), abs=1e-12)
+        demographic_parity_ratio(y_r, y_r, sensitive_features=real[col]), abs=1e-12
+    )
     assert s[f"fairness_{col}_dp_ratio_synthetic"] == pytest.approx(
-        demographic_parity_ratio(y_s, y_s, sensitive_features=syn[col]), abs=1e-12)
+        demographic_parity_ratio(y_s, y_s, sensitive_features=syn[col]), abs=1e-12
+    )
 
 
 def test_model_group_metrics_match_fairlearn(ev_3k, run_3k):
@@ -57,15 +61,25 @@ def test_model_group_metrics_match_fairlearn(ev_3k, run_3k):
     table = ev_3k["fairness"].tables["model_by_sex"].set_index("sex")
     for which, key in (("synthetic", "synthetic_trained"), ("real", "real_trained")):
         yp = _positive(pd.Series(preds[which]))
-        mf = MetricFrame(metrics={"accuracy": accuracy_score, "selection_rate": selection_rate,
-                                  "tpr": true_positive_rate, "fpr": false_positive_rate},
-                         y_true=yt, y_pred=yp, sensitive_features=test["sex"])
+        mf = MetricFrame(
+            metrics={
+                "accuracy": accuracy_score,
+                "selection_rate": selection_rate,
+                "tpr": true_positive_rate,
+                "fpr": false_positive_rate,
+            },
+            y_true=yt,
+            y_pred=yp,
+            sensitive_features=test["sex"],
+        )
         for metric in ("accuracy", "selection_rate", "tpr", "fpr"):
             got = table[f"{metric} ({which}-trained)"]
-            np.testing.assert_allclose(got.loc[mf.by_group.index].to_numpy(float),
-                                       mf.by_group[metric].to_numpy(float), atol=1e-12)
+            np.testing.assert_allclose(
+                got.loc[mf.by_group.index].to_numpy(float), mf.by_group[metric].to_numpy(float), atol=1e-12
+            )
         assert ev_3k.scores[f"fairness_sex_eo_difference_{key}"] == pytest.approx(
-            equalized_odds_difference(yt, yp, sensitive_features=test["sex"]), abs=1e-12)
+            equalized_odds_difference(yt, yp, sensitive_features=test["sex"]), abs=1e-12
+        )
 
 
 def test_shrunk_gap_is_said_in_plain_words(ev_3k):
@@ -77,12 +91,15 @@ def test_shrunk_gap_is_said_in_plain_words(ev_3k):
     assert ev_3k.scores["fairness_sex_gap_kept"] == pytest.approx(_hand_gap_kept(ev_3k, "sex")[0], abs=1e-9)
 
 
-@pytest.mark.parametrize(("real_rates", "syn_rates", "word"), [
-    ({"a": 0.1, "b": 0.3}, {"a": 0.25, "b": 0.05}, "REVERSES"),
-    ({"a": 0.1, "b": 0.3}, {"a": 0.18, "b": 0.22}, "SHRINKS"),
-    ({"a": 0.1, "b": 0.2}, {"a": 0.05, "b": 0.4}, "INFLATES"),
-    ({"a": 0.1, "b": 0.3}, {"a": 0.11, "b": 0.29}, "keeps the gap"),
-])
+@pytest.mark.parametrize(
+    ("real_rates", "syn_rates", "word"),
+    [
+        ({"a": 0.1, "b": 0.3}, {"a": 0.25, "b": 0.05}, "REVERSES"),
+        ({"a": 0.1, "b": 0.3}, {"a": 0.18, "b": 0.22}, "SHRINKS"),
+        ({"a": 0.1, "b": 0.2}, {"a": 0.05, "b": 0.4}, "INFLATES"),
+        ({"a": 0.1, "b": 0.3}, {"a": 0.11, "b": 0.29}, "keeps the gap"),
+    ],
+)
 def test_gap_finding_words(real_rates, syn_rates, word):
     from synthnb.evaluation.fairness import gap_finding
 
@@ -93,6 +110,7 @@ def test_gap_finding_words(real_rates, syn_rates, word):
 
 
 # --- the gap score: the worst column, the groups that decide it, the 30-row / 2-SE rule -------------------------
+
 
 def _hand_gap_kept(ev, col, target="income", positive=">50K"):
     """The gap-kept score of the fairness SPEC.thresholds, computed here from the frames with fairlearn's MetricFrame.
@@ -107,12 +125,16 @@ def _hand_gap_kept(ev, col, target="income", positive=">50K"):
     real, syn = ev.context.real, ev.context.synthetic
     y_r = (real[target] == positive).astype(int).to_numpy()
     y_s = (syn[target] == positive).astype(int).to_numpy()
-    by_r = MetricFrame(metrics={"rate": selection_rate, "rows": count}, y_true=y_r, y_pred=y_r,
-                       sensitive_features=real[col]).by_group
+    by_r = MetricFrame(
+        metrics={"rate": selection_rate, "rows": count}, y_true=y_r, y_pred=y_r, sensitive_features=real[col]
+    ).by_group
     q = MetricFrame(metrics=selection_rate, y_true=y_s, y_pred=y_s, sensitive_features=syn[col]).by_group
     counted = [g for g in by_r.index if by_r.loc[g, "rows"] >= 30]
-    small = {g: (int(by_r.loc[g, "rows"]), by_r.loc[g, "rate"], q.get(g, float("nan")))
-             for g in by_r.index if g not in counted}
+    small = {
+        g: (int(by_r.loc[g, "rows"]), by_r.loc[g, "rate"], q.get(g, float("nan")))
+        for g in by_r.index
+        if g not in counted
+    }
     p = {g: by_r.loc[g, "rate"] for g in counted}
     se = {g: math.sqrt(p[g] * (1 - p[g]) / by_r.loc[g, "rows"]) for g in counted}
     widest = max(p.values()) - min(p.values())

@@ -36,7 +36,8 @@ def test_quality_details_match_sdmetrics(ev_3k, reports):
     shapes, pairs = q.get_details("Column Shapes"), q.get_details("Column Pair Trends")
     assert sec.tables["column_shapes"]["Score"].tolist() == pytest.approx(shapes["Score"].tolist(), abs=1e-12)
     assert sec.tables["column_pair_trends"]["Score"].tolist() == pytest.approx(
-        pairs["Score"].tolist(), abs=1e-12, nan_ok=True)
+        pairs["Score"].tolist(), abs=1e-12, nan_ok=True
+    )
     heat = next(f for f in sec.figures if f["kind"] == "heatmap" and f["title"].startswith("sdmetrics"))
     labels = heat["labels"]
     row = pairs.dropna(subset=["Score"]).iloc[0]
@@ -50,7 +51,8 @@ def test_diagnostic_matches_sdmetrics(ev_3k, reports):
     assert ev_3k.scores["diagnostic_score"] == pytest.approx(d.get_score(), abs=1e-12)
     assert ev_3k.scores["diagnostic_data_validity"] == pytest.approx(props["Data Validity"], abs=1e-12)
     assert ev_3k["diagnostic"].tables["data_validity"]["Score"].tolist() == pytest.approx(
-        d.get_details("Data Validity")["Score"].tolist(), abs=1e-12)
+        d.get_details("Data Validity")["Score"].tolist(), abs=1e-12
+    )
 
 
 def test_distribution_figures_are_shares_of_each_table(ev_3k, run_3k):
@@ -79,6 +81,7 @@ def test_correlation_difference_heatmap_matches_pandas(ev_3k, run_3k):
 
 # --- the quality score equals SDV's own report, on integer scales and with identifier columns ----------------
 
+
 @pytest.fixture(scope="module")
 def likert_run():
     """600 answers on 1–4 scales (SDV types them ordinal), two numbers, an outcome, and three identifiers."""
@@ -90,17 +93,19 @@ def likert_run():
     rng = np.random.default_rng(11)
     n = 600
     q1 = rng.integers(1, 5, n)
-    table = pd.DataFrame({
-        "row_id": np.arange(n),
-        "email": [f"respondent{k}.{rng.integers(100, 999)}@survey.example.org" for k in range(n)],
-        "case_no": [f"QX-{rng.integers(10**5, 10**6)}" for _ in range(n)],
-        "q1": q1,
-        "q2": np.clip(q1 + rng.integers(-1, 2, n), 1, 4),
-        "q3": rng.integers(1, 5, n),
-        "amount": rng.gamma(2.0, 900.0, n).round(2),
-        "months": rng.integers(6, 73, n),
-        "outcome": np.where(q1 + rng.normal(0, 1, n) > 3, "good", "bad"),
-    })
+    table = pd.DataFrame(
+        {
+            "row_id": np.arange(n),
+            "email": [f"respondent{k}.{rng.integers(100, 999)}@survey.example.org" for k in range(n)],
+            "case_no": [f"QX-{rng.integers(10**5, 10**6)}" for _ in range(n)],
+            "q1": q1,
+            "q2": np.clip(q1 + rng.integers(-1, 2, n), 1, 4),
+            "q3": rng.integers(1, 5, n),
+            "amount": rng.gamma(2.0, 900.0, n).round(2),
+            "months": rng.integers(6, 73, n),
+            "outcome": np.where(q1 + rng.normal(0, 1, n) > 3, "good", "bad"),
+        }
+    )
     return synthnb.fit(table, seed=0, model="gaussian_copula")
 
 
@@ -134,7 +139,10 @@ def test_run_quality_equals_sdv_report_with_its_metadata(likert_run):
     learned_columns = list(learned.to_dict()["tables"]["table"]["columns"])
     assert not set(IDENTIFIERS) & set(learned_columns)
     assert {c: learned.to_dict()["tables"]["table"]["columns"][c]["sdtype"] for c in ("q1", "q2", "q3")} == {
-        "q1": "ordinal", "q2": "ordinal", "q3": "ordinal"}
+        "q1": "ordinal",
+        "q2": "ordinal",
+        "q3": "ordinal",
+    }
     want = _sdv_quality(run.real[learned_columns], run.synthetic[learned_columns], learned)
     ev = synthnb.evaluate(run, sections=["fidelity", "diagnostic"])
     assert ev["fidelity"].score == pytest.approx(want, abs=1e-9)
@@ -163,7 +171,8 @@ def test_frame_quality_equals_sdv_report_with_its_detection(likert_run):
     ev = synthnb.evaluate(real, syn, sections=["fidelity"])
     data = [c for c in real.columns if c not in IDENTIFIERS]
     assert ev["fidelity"].score == pytest.approx(
-        _sdv_quality(real[data], syn[data], _without(detected, IDENTIFIERS)), abs=1e-9)
+        _sdv_quality(real[data], syn[data], _without(detected, IDENTIFIERS)), abs=1e-9
+    )
     # told there are none, it scores every column exactly as SDV's report with SDV's detection does
     ev_all = synthnb.evaluate(real, syn, sections=["fidelity"], direct_identifiers=[])
     assert ev_all["fidelity"].score == pytest.approx(_sdv_quality(real, syn, detected), abs=1e-9)

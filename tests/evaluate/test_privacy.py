@@ -83,16 +83,19 @@ def test_privacy_section_figures(ev_3k, run_3k):
     hold_d, _ = dcr(run_3k.holdout, run_3k.train, sdtypes_of(run_3k.real))
     assert sec.scores["privacy_dcr_median_synthetic"] == pytest.approx(np.median(syn_d), abs=1e-12)
     assert sec.scores["privacy_dcr_median_baseline"] == pytest.approx(np.median(hold_d), abs=1e-12)
-    assert sec.scores["privacy_dcr_protection"] == pytest.approx(min(np.median(syn_d) / np.median(hold_d), 1.0),
-                                                                abs=1e-12)
+    assert sec.scores["privacy_dcr_protection"] == pytest.approx(
+        min(np.median(syn_d) / np.median(hold_d), 1.0), abs=1e-12
+    )
     # the card takes the worst figure and names it
     figs = sec.tables["figure_scores"]
     assert sec.score == pytest.approx(figs["score"].min(), abs=1e-12)
     assert sec.decided_by == figs.loc[figs["score"].idxmin(), "figure"]
     assert sec.scores["privacy_dcr_protection"] == pytest.approx(
-        figs.set_index("figure").loc["DCR protection", "score"], abs=1e-12)
+        figs.set_index("figure").loc["DCR protection", "score"], abs=1e-12
+    )
     assert sec.scores["privacy_dcr_share_below_baseline_p5"] == pytest.approx(
-        np.mean(syn_d < np.quantile(hold_d, 0.05)), abs=1e-12)
+        np.mean(syn_d < np.quantile(hold_d, 0.05)), abs=1e-12
+    )
     hist = sec.figures[0]
     assert sum(hist["series"]["synthetic"]) == pytest.approx(1.0, abs=1e-4)
 
@@ -118,8 +121,7 @@ def test_attribute_inference_equals_sdmetrics(run_3k, known):
     continuous = [c for c in known if pd.api.types.is_numeric_dtype(real[c])] or None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        want = DisclosureProtection.compute_breakdown(real, syn, known, ["income"],
-                                                      continuous_column_names=continuous)
+        want = DisclosureProtection.compute_breakdown(real, syn, known, ["income"], continuous_column_names=continuous)
     got = attribute_inference(real, syn, known, "income", sdtypes_of(real))
     assert got["cap_protection"] == pytest.approx(want["cap_protection"], abs=1e-12)
     assert got["baseline_protection"] == pytest.approx(want["baseline_protection"], abs=1e-12)

@@ -19,13 +19,17 @@ def test_metrics_match_sklearn(ev_3k, run_3k, reference):
     y = run_3k.holdout["income"].to_numpy()
     for which in ("synthetic", "real"):
         assert ev_3k.scores[f"utility_accuracy_{which}_trained"] == pytest.approx(
-            accuracy_score(y, preds[which]), abs=1e-12)
+            accuracy_score(y, preds[which]), abs=1e-12
+        )
         assert ev_3k.scores[f"utility_f1_{which}_trained"] == pytest.approx(
-            f1_score(y, preds[which], pos_label=">50K"), abs=1e-12)
+            f1_score(y, preds[which], pos_label=">50K"), abs=1e-12
+        )
         assert ev_3k.scores[f"utility_roc_auc_{which}_trained"] == pytest.approx(
-            roc_auc_score((y == ">50K").astype(int), probas[which]), abs=1e-12)
+            roc_auc_score((y == ">50K").astype(int), probas[which]), abs=1e-12
+        )
     ratio = roc_auc_score((y == ">50K").astype(int), probas["synthetic"]) / roc_auc_score(
-        (y == ">50K").astype(int), probas["real"])
+        (y == ">50K").astype(int), probas["real"]
+    )
     assert ev_3k["utility"].score == pytest.approx(min(ratio, 1.0), abs=1e-12)
 
 
@@ -52,7 +56,8 @@ def _reference_design(frames, target):
     features = [c for c in frames[0].columns if c != target]
     cats = [c for c in features if not pd.api.types.is_numeric_dtype(frames[0][c])]
     enc = OrdinalEncoder(encoded_missing_value=np.nan).fit(
-        pd.concat([f[cats] for f in frames], ignore_index=True).astype(object))
+        pd.concat([f[cats] for f in frames], ignore_index=True).astype(object)
+    )
     mats = []
     for f in frames:
         x = f[features].copy()
@@ -93,10 +98,12 @@ def test_multiclass_target_reports_accuracy_and_macro_f1(adult_3k):
         pred = model.fit(x, f["relationship"].astype(str).to_numpy()).predict(x_test)
         assert ev.scores[f"utility_accuracy_{which}_trained"] == pytest.approx(accuracy_score(y_test, pred), abs=1e-12)
         assert ev.scores[f"utility_f1_macro_{which}_trained"] == pytest.approx(
-            f1_score(y_test, pred, average="macro", zero_division=0), abs=1e-12)
+            f1_score(y_test, pred, average="macro", zero_division=0), abs=1e-12
+        )
 
 
 # --- a synthetic-trained model that collapsed: poor whatever the ROC AUC, and not read as fairer --------------
+
 
 @pytest.fixture(scope="module")
 def collapsed(adult_3k):
@@ -106,8 +113,9 @@ def collapsed(adult_3k):
     real, holdout = adult_3k.head(2000), adult_3k.iloc[2000:]
     positives = real.index[real["income"] == ">50K"]
     syn = real.drop(index=positives[: int(0.9 * len(positives))]).reset_index(drop=True)
-    ev = synthnb.evaluate(real, syn, holdout=holdout, target="income", sensitive=["sex", "race"],
-                          sections=["utility", "fairness"])
+    ev = synthnb.evaluate(
+        real, syn, holdout=holdout, target="income", sensitive=["sex", "race"], sections=["utility", "fairness"]
+    )
     return real, syn, holdout, ev
 
 
@@ -139,7 +147,8 @@ def test_collapsed_model_is_not_meaningful_in_fairness(collapsed):
     table = sec.tables["model_comparison"].set_index("model")
     assert table.loc["synthetic-trained", "group comparisons"] == "not meaningful"
     assert table.loc["synthetic-trained", "selection rate"] == pytest.approx(
-        ev.scores["utility_selection_rate_synthetic_trained"], abs=1e-12)
+        ev.scores["utility_selection_rate_synthetic_trained"], abs=1e-12
+    )
     assert any(f.startswith("Model comparisons are not meaningful") for f in sec.findings)
     for col in ("sex", "race"):
         line = next(f for f in sec.findings if f.startswith(f"{col}: equalized-odds"))
@@ -150,8 +159,14 @@ def test_a_model_that_keeps_its_positives_is_compared(adult_3k):
     import synthnb
 
     real, holdout = adult_3k.head(2000), adult_3k.iloc[2000:]
-    ev = synthnb.evaluate(real, real.sample(frac=1.0, random_state=1).reset_index(drop=True), holdout=holdout,
-                          target="income", sensitive="sex", sections=["utility", "fairness"])
+    ev = synthnb.evaluate(
+        real,
+        real.sample(frac=1.0, random_state=1).reset_index(drop=True),
+        holdout=holdout,
+        target="income",
+        sensitive="sex",
+        sections=["utility", "fairness"],
+    )
     assert ev["utility"].verdict is None
     assert ev["fairness"].tables["model_comparison"].loc[0, "group comparisons"] == "meaningful"
     assert not any("not meaningful" in f for f in ev["fairness"].findings)

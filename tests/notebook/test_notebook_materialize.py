@@ -44,13 +44,26 @@ def test_materialize_places_cells_and_is_idempotent(executed, user_cells, tmp_pa
     printed = capsys.readouterr().out
     assert "provenance:a_syn: added as cell 3" in printed
     nb = nbformat.read(path, as_version=4)
-    assert _keys(nb) == [None, None, "provenance:a_syn", None, None, "provenance:b_syn", None,
-                         "datasheet:a_syn", "datasheet:b_syn"]
+    assert _keys(nb) == [
+        None,
+        None,
+        "provenance:a_syn",
+        None,
+        None,
+        "provenance:b_syn",
+        None,
+        "datasheet:a_syn",
+        "datasheet:b_syn",
+    ]
     assert [nb.cells[i].source for i in (0, 1, 3, 4, 6)] == user_cells  # the user's cells, unchanged
     prov = nb.cells[2]
     assert prov.cell_type == "code" and prov.source.startswith(f"{HEADER_MARK} a_syn")
-    assert prov.metadata.synthnb == {"key": "provenance:a_syn", "digest": cell_digest(prov.source),
-                                     "anchor": nb.cells[1].id, "cell_id": prov.id}
+    assert prov.metadata.synthnb == {
+        "key": "provenance:a_syn",
+        "digest": cell_digest(prov.source),
+        "anchor": nb.cells[1].id,
+        "cell_id": prov.id,
+    }
     assert nb.cells[7].cell_type == "markdown" and "a_syn" in nb.cells[7].source
     nbformat.validate(nb)
 
@@ -74,8 +87,12 @@ def test_materialize_leaves_edited_cells_alone_and_updates_its_own(executed, tmp
     nbformat.write(nb, path)
 
     changes = {c.key: c.status for c in materialize(path)}
-    assert changes == {"provenance:a_syn": "edited", "datasheet:a_syn": "unchanged",
-                       "provenance:b_syn": "updated", "datasheet:b_syn": "unchanged"}
+    assert changes == {
+        "provenance:a_syn": "edited",
+        "datasheet:a_syn": "unchanged",
+        "provenance:b_syn": "updated",
+        "datasheet:b_syn": "unchanged",
+    }
     after = nbformat.read(path, as_version=4)
     assert after.cells[2].source.endswith("# my note\n")
     assert after.cells[5].source.endswith("# regenerated\n")
@@ -166,8 +183,25 @@ def test_nbval_accepts_a_re_run_of_a_saved_fit_notebook(executed, tmp_path):
     materialized = tmp_path / "materialized.ipynb"
     materialize(path, materialized)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", str(path), str(materialized),
-         "--nbval-sanitize-with", str(sanitize), "-o", "addopts=", "--rootdir", str(tmp_path)],
-        capture_output=True, text=True, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--nbval",
+            str(path),
+            str(materialized),
+            "--nbval-sanitize-with",
+            str(sanitize),
+            "-o",
+            "addopts=",
+            "--rootdir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stdout[-3000:]

@@ -30,8 +30,14 @@ def kernel():
 
 def _execute(kc, code, metadata=None):
     """Send an execute request (with front-end metadata) and collect its reply and IOPub messages."""
-    content = {"code": code, "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False,
-               "stop_on_error": True}
+    content = {
+        "code": code,
+        "silent": False,
+        "store_history": True,
+        "user_expressions": {},
+        "allow_stdin": False,
+        "stop_on_error": True,
+    }
     msg = kc.session.msg("execute_request", content, metadata=metadata or {})
     kc.shell_channel.send(msg)
     return msg["header"]["msg_id"], _until_idle(kc, msg["header"]["msg_id"])
@@ -95,9 +101,15 @@ def test_with_front_end_the_request_goes_out_on_the_comm_without_set_next_input(
     (opened,) = _of_type(io, "comm_open")
     assert opened["content"]["target_name"] == "synthnb.cells"
     assert opened["content"]["data"] == {
-        "op": "upsert", "key": "provenance:u", "cell_type": "code", "source": "u = 2\n",
-        "digest": cell_digest("u = 2\n"), "anchor_cell_id": "fit-cell-1", "position": "below_anchor",
-        "merge": False, "base_digest": None,
+        "op": "upsert",
+        "key": "provenance:u",
+        "cell_type": "code",
+        "source": "u = 2\n",
+        "digest": cell_digest("u = 2\n"),
+        "anchor_cell_id": "fit-cell-1",
+        "position": "below_anchor",
+        "merge": False,
+        "base_digest": None,
     }
     # the bundle is shown all the same, so the saved notebook carries it
     assert any(PAYLOAD_MIME in m["content"]["metadata"] for m in _of_type(io, "display_data"))
@@ -118,8 +130,11 @@ def test_merge_round_trip_keeps_the_persons_text(kernel):
     assert opened["content"]["data"]["merge"] is True
     assert opened["content"]["data"]["position"] == "end"
     edited = "intro\nold figures\n\nAnswer: teaching only.\n"
-    out = _reply_on_comm(kernel, opened["content"]["comm_id"],
-                         {"status": "merge", "key": "datasheet:m", "source": edited, "digest": cell_digest(edited)})
+    out = _reply_on_comm(
+        kernel,
+        opened["content"]["comm_id"],
+        {"status": "merge", "key": "datasheet:m", "source": edited, "digest": cell_digest(edited)},
+    )
     (second,) = _of_type(out, "comm_open")
     data = second["content"]["data"]
     assert data["source"] == "intro\nnew figures\n\nAnswer: teaching only.\n"

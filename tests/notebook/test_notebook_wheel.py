@@ -19,8 +19,11 @@ SHARE = f"synthnb-{__version__}.data/data/share/jupyter/labextensions/synthnb/"
 
 
 def test_wheel_carries_the_extension_and_jupyterlab_finds_it_without_node(tmp_path):
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path / "dist"), str(ROOT)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path / "dist"), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = (tmp_path / "dist").glob("synthnb-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert SHARE + "package.json" in names and SHARE + "install.json" in names
@@ -35,7 +38,8 @@ def test_wheel_carries_the_extension_and_jupyterlab_finds_it_without_node(tmp_pa
     pip = [str(bindir / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     subprocess.run([*pip, "--no-deps", str(wheel)], check=True, env=env)
     subprocess.run([*pip, "jupyterlab==4.6.6"], check=True, env=env)
-    listed = subprocess.run([str(bindir / "jupyter"), "labextension", "list"], env=env, capture_output=True,
-                            text=True, check=True)
+    listed = subprocess.run(
+        [str(bindir / "jupyter"), "labextension", "list"], env=env, capture_output=True, text=True, check=True
+    )
     line = next(line for line in (listed.stdout + listed.stderr).splitlines() if "synthnb" in line)
     assert "enabled" in line and "OK" in line, line

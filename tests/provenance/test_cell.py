@@ -28,9 +28,17 @@ def test_cell_is_readable_code_calling_one_function(cell, run):
     tree = ast.parse(cell)
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
     assert [ast.unparse(c.func) for c in calls] == ["synthnb.reproduce", "globals().get"]
-    for needle in ("model='gaussian_copula'", "seed=3", "rows=2000", "holdout=0.2", "sensitive=['sex', 'race']",
-                   "target='income'", f"source_sha256='{run.source['sha256']}'",
-                   f"synthetic_sha256='{run.synthetic_sha256}'", "'sdv': '2.0.0'"):
+    for needle in (
+        "model='gaussian_copula'",
+        "seed=3",
+        "rows=2000",
+        "holdout=0.2",
+        "sensitive=['sex', 'race']",
+        "target='income'",
+        f"source_sha256='{run.source['sha256']}'",
+        f"synthetic_sha256='{run.synthetic_sha256}'",
+        "'sdv': '2.0.0'",
+    ):
         assert needle in cell
     assert max(len(line) for line in cell.splitlines()[2:]) <= 120
 
@@ -98,8 +106,14 @@ def test_a_changed_source_can_be_allowed_with_a_warning(run, source):
     changed = source.assign(age=source["age"] + 1)
     with pytest.warns(SynthnbWarning, match="source table changed"):
         out = synthnb.reproduce(
-            changed, model=spec["model"], seed=spec["seed"], holdout=spec["holdout"], params=spec["params"],
-            source_sha256=run.source["sha256"], synthetic_sha256=run.synthetic_sha256, current=run.synthetic,
+            changed,
+            model=spec["model"],
+            seed=spec["seed"],
+            holdout=spec["holdout"],
+            params=spec["params"],
+            source_sha256=run.source["sha256"],
+            synthetic_sha256=run.synthetic_sha256,
+            current=run.synthetic,
             allow_changed_source=True,
         )
     assert out is not run.synthetic and frame_digest(out) != run.synthetic_sha256
@@ -109,9 +123,15 @@ def test_different_library_versions_warn_that_bytes_may_differ(run, source):
     spec = run.spec.to_dict()
     versions = dict(run.versions, sdv="1.0.0")
     with pytest.warns(SynthnbWarning, match="sdv 1.0.0 recorded, 2.0.0 now"):
-        out = synthnb.reproduce(source, model=spec["model"], seed=spec["seed"], holdout=spec["holdout"],
-                                source_sha256=run.source["sha256"], synthetic_sha256=run.synthetic_sha256,
-                                versions=versions)
+        out = synthnb.reproduce(
+            source,
+            model=spec["model"],
+            seed=spec["seed"],
+            holdout=spec["holdout"],
+            source_sha256=run.source["sha256"],
+            synthetic_sha256=run.synthetic_sha256,
+            versions=versions,
+        )
     assert frame_digest(out) == run.synthetic_sha256
 
 
@@ -119,8 +139,14 @@ def test_equal_versions_but_other_bytes_is_an_error(run, source):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(SynthnbError, match="although every library version matches"):
-            synthnb.reproduce(source, model="gaussian_copula", seed=3, source_sha256=run.source["sha256"],
-                              synthetic_sha256="0" * 64, versions=run.versions)
+            synthnb.reproduce(
+                source,
+                model="gaussian_copula",
+                seed=3,
+                source_sha256=run.source["sha256"],
+                synthetic_sha256="0" * 64,
+                versions=run.versions,
+            )
 
 
 def test_bad_names_and_parameters_are_refused(run):

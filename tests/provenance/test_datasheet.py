@@ -15,8 +15,7 @@ from synthnb.provenance.datasheet import (
     unanswered_prompts,
 )
 
-SECTIONS = ["Motivation", "Composition", "Collection process", "Preprocessing", "Uses", "Distribution",
-            "Maintenance"]
+SECTIONS = ["Motivation", "Composition", "Collection process", "Preprocessing", "Uses", "Distribution", "Maintenance"]
 ANSWERS = {
     "purpose": "Teaching material for the *Fair ML* workshop, made by the data office (no external funding).",
     "consent": "Public-use census microdata (1994 CPS); released by the US Census Bureau. Legal basis: public data.",
@@ -44,8 +43,9 @@ def fill(text: str, answers: dict) -> str:
 
 
 def blocks(text: str) -> dict[str, str]:
-    return {m[1]: m[0] for m in re.finditer(r"<!-- synthnb:begin ([\w-]+)[^>]*-->.*?<!-- synthnb:end \1 -->", text,
-                                            re.S)}
+    return {
+        m[1]: m[0] for m in re.finditer(r"<!-- synthnb:begin ([\w-]+)[^>]*-->.*?<!-- synthnb:end \1 -->", text, re.S)
+    }
 
 
 def outside_blocks(text: str) -> str:
@@ -84,8 +84,10 @@ def test_prompts_only_a_person_can_answer_are_marked_and_open(run):
 
 def test_individuals_statement_follows_the_privacy_figures(run):
     n = exact_matches(run)
-    ev = SimpleNamespace(scores={"fidelity.overall": 0.8734, "privacy.exact_matches": n},
-                         findings=["Women earning >50K are under-represented (9% vs 11% real)."])
+    ev = SimpleNamespace(
+        scores={"fidelity.overall": 0.8734, "privacy.exact_matches": n},
+        findings=["Women earning >50K are under-represented (9% vs 11% real)."],
+    )
     text = render_datasheet(run, "adult_syn", evaluation=ev)
     assert f"{n:,} of the 2,000 generated rows" in text and "exactly match a real row" in text
     assert "| fidelity.overall | 0.8734 |" in text

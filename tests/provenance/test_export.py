@@ -50,7 +50,8 @@ def test_writes_every_file_and_verifies_ok(exported, tmp_path):
     # export and verify count the same files: the six the manifest lists, plus the manifest itself
     assert "OK: all 7 files" in result.message and "the 6 files listed in the signed manifest" in result.message
     assert exported.message.startswith("Exported 7 files to ") and "(6 listed in the signed manifest" in (
-        exported.message)
+        exported.message
+    )
     assert "Integrity only" in result.message and "anyone can re-sign" in result.message
 
 
@@ -125,8 +126,9 @@ def test_resigning_with_another_key_passes_integrity_but_not_trust(exported, tmp
     """What a signature proves without a trusted key: only that nothing changed since *someone* signed."""
     out = tmp_path / "out"
     monkeypatch.setenv("SYNTHNB_KEY_DIR", str(tmp_path / "mallory"))
-    forged = synthnb.export(run, out, name="adult_syn", overwrite=True, data=run.synthetic.head(10),
-                            synthetic_mask=[True] * 10)
+    forged = synthnb.export(
+        run, out, name="adult_syn", overwrite=True, data=run.synthetic.head(10), synthetic_mask=[True] * 10
+    )
     assert forged.key_fingerprint != exported.key_fingerprint
     assert verify(out).ok  # integrity only: a re-signed forgery is self-consistent
     result = verify(out, key=exported.key_fingerprint)
@@ -195,7 +197,9 @@ def test_croissant_loads_in_mlcroissant_with_rai_fields(exported, run, tmp_path)
     assert meta.data_biases and meta.data_limitations and meta.data_use_cases
     assert any("privacy figures are pending" in s for s in meta.personal_sensitive_information)
     assert {f.name: f.sha256 for f in meta.file_objects} == {
-        "adult_syn.csv": sha(out / "adult_syn.csv"), "adult_syn.parquet": sha(out / "adult_syn.parquet")}
+        "adult_syn.csv": sha(out / "adult_syn.csv"),
+        "adult_syn.parquet": sha(out / "adult_syn.parquet"),
+    }
     records = list(dataset.records(record_set="adult_syn"))
     assert len(records) == len(run.synthetic)
     first = {k.split("/", 1)[1]: (v.decode() if isinstance(v, bytes) else v) for k, v in records[0].items()}
@@ -209,8 +213,15 @@ def test_prov_json_parses_and_holds_only_the_fingerprint(exported, run, tmp_path
     text = (tmp_path / "out" / "prov.json").read_text()
     doc = ProvDocument.deserialize(content=text, format="json")
     kinds = {type(r).__name__ for r in doc.get_records()}
-    assert {"ProvEntity", "ProvActivity", "ProvAgent", "ProvDerivation", "ProvAssociation", "ProvUsage",
-            "ProvGeneration"} <= kinds
+    assert {
+        "ProvEntity",
+        "ProvActivity",
+        "ProvAgent",
+        "ProvDerivation",
+        "ProvAssociation",
+        "ProvUsage",
+        "ProvGeneration",
+    } <= kinds
     by_id = {str(r.identifier): r for r in doc.get_records() if r.identifier is not None}
     source = next(r for i, r in by_id.items() if "source/" in i)
     attrs = {str(k): v for k, v in source.attributes}
@@ -247,8 +258,9 @@ def test_a_hand_edited_datasheet_flows_into_the_export(run, tmp_path):
 
     text = render_datasheet(run, "adult_syn")
     text = text.replace(f"<!-- synthnb:prompt licence -->\n{PLACEHOLDER}", "<!-- synthnb:prompt licence -->\nCC BY 4.0")
-    text = text.replace(f"<!-- synthnb:prompt intended_uses -->\n{PLACEHOLDER}",
-                        "<!-- synthnb:prompt intended_uses -->\nTeaching.")
+    text = text.replace(
+        f"<!-- synthnb:prompt intended_uses -->\n{PLACEHOLDER}", "<!-- synthnb:prompt intended_uses -->\nTeaching."
+    )
     result = synthnb.export(run, tmp_path / "e", name="adult_syn", datasheet=text)
     assert set(result.unanswered) == {"purpose", "consent", "prohibited_uses", "contact"}
     croissant = json.loads((tmp_path / "e" / "croissant.json").read_text())
@@ -272,8 +284,13 @@ def test_cli_exit_codes_and_messages(exported, tmp_path):
     env = dict(os.environ)
 
     def cli(*args):
-        return subprocess.run([sys.executable, "-m", "synthnb.cli", "verify", str(out), *args],
-                              capture_output=True, text=True, env=env, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "synthnb.cli", "verify", str(out), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
 
     ok = cli("--key", exported.key_fingerprint)
     assert ok.returncode == 0 and "OK: all 7 files" in ok.stdout
@@ -282,8 +299,12 @@ def test_cli_exit_codes_and_messages(exported, tmp_path):
     flip_one_byte(out / "prov.json")
     bad = cli()
     assert bad.returncode == 1 and "changed: prov.json" in bad.stderr
-    missing = subprocess.run([sys.executable, "-m", "synthnb.cli", "verify", str(tmp_path / "nope")],
-                             capture_output=True, text=True, timeout=120)
+    missing = subprocess.run(
+        [sys.executable, "-m", "synthnb.cli", "verify", str(tmp_path / "nope")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert missing.returncode == 2 and "is not a folder" in missing.stderr
 
 

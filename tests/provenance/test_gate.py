@@ -311,6 +311,7 @@ def test_the_manifest_carries_the_identifier_decisions_when_the_record_has_them(
     assert build_statement(rec, {}, "sha256:x", "now")["predicate"]["identifiers"] == rec["identifiers"]
     old = {k: v for k, v in rec.items() if k != "identifiers"}  # a record written before identifiers existed
     assert "identifiers" not in build_statement(old, {}, "sha256:x", "now")["predicate"]  # tolerated when absent
-    kept = [{"column": "case_no", "role": "direct", "kind": "record_id", "reason": "all values distinct",
-             "action": "keep"}]
+    kept = [
+        {"column": "case_no", "role": "direct", "kind": "record_id", "reason": "all values distinct", "action": "keep"}
+    ]
     assert build_statement({**rec, "identifiers": kept}, {}, "sha256:x", "now")["predicate"]["identifiers"] == kept

@@ -33,8 +33,11 @@ def test_datasheet_from_an_edited_file_keeps_the_answers(shell, tmp_path):
         shell.run_cell("%synth datasheet adult_syn")
     text = next(o.data["text/markdown"] for o in cap.outputs if "text/markdown" in o.data)
     path = tmp_path / "sheet.md"
-    path.write_text(text.replace(f"<!-- synthnb:prompt contact -->\n{PLACEHOLDER}",
-                                 "<!-- synthnb:prompt contact -->\nAda, ada@example.org"))
+    path.write_text(
+        text.replace(
+            f"<!-- synthnb:prompt contact -->\n{PLACEHOLDER}", "<!-- synthnb:prompt contact -->\nAda, ada@example.org"
+        )
+    )
     with capture_output() as cap:
         assert shell.run_cell(f"%synth datasheet adult_syn --from {path}").success
     again = next(o.data["text/markdown"] for o in cap.outputs if "text/markdown" in o.data)
