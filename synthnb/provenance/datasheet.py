@@ -626,8 +626,7 @@ _PHRASES: dict[tuple[str, ...], str] = {
     "training row",
     ("exact", "copy", "share"): "share of synthetic rows equal to a training row",
     ("holdout", "copy", "share"): "share of held-out real rows equal to a training row",
-    ("verbatim", "reuse", "max", "excess"): "verbatim reuse of training values: the largest excess over held-out "
-    "rows",
+    ("verbatim", "reuse", "max", "excess"): "verbatim reuse of training values: the largest excess over held-out rows",
     ("singling", "out", "univariate", "risk"): "singling-out risk, one column at a time",
     ("singling", "out", "multivariate", "risk"): "singling-out risk, several columns together",
     ("singling", "out"): "singling-out",
