@@ -5,6 +5,9 @@ comments. Everything outside those blocks belongs to the person: the questions o
 answer (purpose, consent and legal basis, intended and prohibited uses, licence, contact) follow a
 ``<!-- synthnb:prompt ID -->`` comment and a placeholder line that they replace with their answer.
 Re-rendering with ``previous=`` rewrites only synthnb's blocks and keeps every other byte.
+
+The sections read as prose for a person; every raw figure is in the last block, "Appendix: figures",
+under a plain name with its internal key in the last column.
 """
 
 from __future__ import annotations
@@ -98,8 +101,10 @@ def render_datasheet(run, name: str, evaluation=None, previous: str | None = Non
     name : str
         The synthetic table's name.
     evaluation : optional
-        A :func:`synthnb.evaluate` result; only its ``scores`` (dict of headline numbers) and
-        ``findings`` (list of sentences) are read. Without it the figures are marked pending
+        A :func:`synthnb.evaluate` result. Its headline cards become the prose of "Uses" (what the
+        table is fit for and not), its ``findings`` a list, and its ``scores`` the "Appendix: figures"
+        table under plain names (:func:`plain_name`). Any object with ``scores`` (a dict) and
+        ``findings`` also works, without the card prose. Without it the figures are marked pending
         and nothing is claimed about individuals.
     previous : str, optional
         An earlier (possibly hand-edited) datasheet: only synthnb's blocks are rewritten, every
