@@ -70,7 +70,9 @@ def test_fit_shows_static_report_with_the_api_numbers(shell):
         o.data["text/markdown"] for o in outputs if "synthnb · datasheet:adult_syn" in o.data.get("text/markdown", "")
     )
     assert "Figures pending" not in sheet
-    assert f"| privacy_dcr_protection | {ev.scores['privacy_dcr_protection']:.4g} |" in sheet
+    # the figure sits in the datasheet's appendix under a plain name, 3 significant digits, its key last
+    row = re.search(r"^\| Privacy · DCR protection[^|]* \| ([\d.]+) \| `privacy_dcr_protection` \|$", sheet, re.M)
+    assert row and abs(float(row[1]) - ev.scores["privacy_dcr_protection"]) <= 5e-4
     assert "of the 1,500 generated rows exactly match a real row" in sheet
 
 

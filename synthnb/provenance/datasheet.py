@@ -5,6 +5,9 @@ comments. Everything outside those blocks belongs to the person: the questions o
 answer (purpose, consent and legal basis, intended and prohibited uses, licence, contact) follow a
 ``<!-- synthnb:prompt ID -->`` comment and a placeholder line that they replace with their answer.
 Re-rendering with ``previous=`` rewrites only synthnb's blocks and keeps every other byte.
+
+The sections read as prose for a person; every raw figure is in the last block, "Appendix: figures",
+under a plain name with its internal key in the last column.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from typing import Any
 __all__ = [
     "PLACEHOLDER",
     "PROMPTS",
+    "format_figure",
     "human_answers",
     "merge_datasheet",
+    "plain_name",
     "render_datasheet",
     "render_record_datasheet",
     "unanswered_prompts",
@@ -96,8 +101,10 @@ def render_datasheet(run, name: str, evaluation=None, previous: str | None = Non
     name : str
         The synthetic table's name.
     evaluation : optional
-        A :func:`synthnb.evaluate` result; only its ``scores`` (dict of headline numbers) and
-        ``findings`` (list of sentences) are read. Without it the figures are marked pending
+        A :func:`synthnb.evaluate` result. Its headline cards become the prose of "Uses" (what the
+        table is fit for and not), its ``findings`` a list, and its ``scores`` the "Appendix: figures"
+        table under plain names (:func:`plain_name`). Any object with ``scores`` (a dict) and
+        ``findings`` also works, without the card prose. Without it the figures are marked pending
         and nothing is claimed about individuals.
     previous : str, optional
         An earlier (possibly hand-edited) datasheet: only synthnb's blocks are rewritten, every
@@ -186,6 +193,8 @@ def _render(rec: Mapping[str, Any], evaluation) -> str:
                     f"### {ptitle} — _to be answered by a person_\n\n{question}\n\n"
                     f"<!-- synthnb:prompt {pid} -->\n{PLACEHOLDER}"
                 )
+    # the heading sits inside the block, so a datasheet written before the appendix existed gets all of it
+    parts.append(_block("appendix", _appendix(rec, evaluation)))
     return "\n\n".join(parts) + "\n"
 
 
@@ -280,8 +289,6 @@ def _preprocessing(rec, evaluation) -> str:
 
 def _uses(rec, evaluation) -> str:
     lines = ["**Evaluation (fidelity, utility, privacy, fairness)**", ""]
-    scores = _scores(evaluation)
-    findings = _findings(evaluation)
     if evaluation is None:
         lines.append(
             f"_Figures pending_: no evaluation was given. Run `%synth report {rec['name']}` (or "
@@ -289,19 +296,97 @@ def _uses(rec, evaluation) -> str:
             "utility, privacy or fairness."
         )
     else:
-        if scores:
-            lines += ["| measure | value |", "|---|---|"]
-            lines += [f"| {k} | {_fmt(v)} |" for k, v in scores.items()]
-        else:
+        verdicts = _card_lines(evaluation)
+        if verdicts:
+            lines += [
+                "synthnb scored each aspect from 0 to 1 (1 is best) and judged it good, fair or poor by the cut-offs "
+                "stated in its report. What that means for using this table:",
+                "",
+                *verdicts,
+            ]
+        elif not _scores(evaluation):
             lines.append("_The evaluation reported no headline figures._")
+        findings = _grouped_findings(evaluation)
         if findings:
-            lines += ["", "Findings:", ""] + [f"- {f}" for f in findings]
+            lines += ["", "**Findings**", "", *findings]
+        if _scores(evaluation):
+            lines += ["", "Every figure, under a plain name and with its key, is in *Appendix: figures* at the end."]
     lines += [
         "",
         "- **Suited to** (by construction): exploring the table's structure, testing code and pipelines, teaching. "
         "Conclusions about the real population must be checked on the real data.",
     ]
     return "\n".join(lines)
+
+
+#: section -> level -> what the level means for using the table (sections not listed get the headline alone)
+_USE: dict[str, dict[str, str]] = {
+    "fidelity": {
+        "good": "fit for exploring distributions and relationships between columns",
+        "fair": "fit for exploring the table's structure and rough distributions; check the weakest columns and "
+        "column pairs (findings below) on the real data before relying on them",
+        "poor": "not fit for studying distributions or relationships between columns; use it to test code against "
+        "the table's shape only",
+    },
+    "utility": {
+        "good": "fit for prototyping models: one trained on it scores nearly as well on real rows as one trained on "
+        "real rows",
+        "fair": "fit for prototyping models, but expect them to score lower on real data; train the final model on "
+        "the real data",
+        "poor": "not fit for training models meant for real data; use it for pipeline tests only",
+    },
+    "privacy": {
+        "good": "no privacy figure shows a concern; it is still derived from personal data, so share it under the "
+        "terms below",
+        "fair": "review the deciding figure before sharing it beyond the people allowed to see the real data",
+        "poor": "do not share it beyond the people allowed to see the real data until the deciding figure is "
+        "understood or fixed",
+    },
+    "fairness": {
+        "good": "fit for looking at differences between groups; confirm any conclusion on the real data",
+        "fair": "differences between groups are distorted: re-check every comparison between groups on the real "
+        "data before stating it",
+        "poor": "do not use it to study group differences: the gaps between groups are not kept",
+    },
+}
+
+
+def _card_lines(evaluation) -> list[str]:
+    """One sentence per headline card: its level, score, why, and what the table is (not) fit for."""
+    if not hasattr(evaluation, "section_names") or not hasattr(evaluation, "computed"):
+        return []  # not a synthnb Evaluation: only its scores and findings are read
+    from synthnb.evaluation.render import cards
+
+    lines = []
+    for card in cards(evaluation):
+        title, level = card["title"], card["level"]
+        if level not in ("good", "fair", "poor"):
+            lines.append(f"- **{title} could not be computed**: {card['headline']} Nothing is claimed about it.")
+            continue
+        decided = f", decided by {card['decided_by']}" if card.get("decided_by") else ""
+        use = _USE.get(card["section"], {}).get(level)
+        advice = f" **Use**: {use}." if use else ""
+        lines.append(f"- **{title} is {level}** ({card['score']:.2f}{decided}): {card['headline']}{advice}")
+    return lines
+
+
+def _grouped_findings(evaluation) -> list[str]:
+    """The findings as a list, under their section's title when the evaluation has sections."""
+    findings = _findings(evaluation)
+    sections = getattr(evaluation, "sections", None)
+    if not isinstance(sections, Mapping):
+        return [f"- {f}" for f in findings]
+    rest = list(findings)
+    grouped = []
+    for sec in sections.values():
+        own = [f for f in (str(f) for f in getattr(sec, "findings", []) or []) if f in rest]
+        for f in own:
+            rest.remove(f)
+        if own:
+            grouped.append(f"- **{getattr(sec, 'title', '')}**")
+            grouped += [f"  - {f}" for f in own]
+    # the general notes (rows not held out, a section that failed) come first
+    return [f"- {f}" for f in rest] + grouped
 
 
 def _distribution(rec, evaluation) -> str:
@@ -492,7 +577,146 @@ def _individuals(rec, evaluation) -> str:
     )
 
 
-def _fmt(value) -> str:
-    if isinstance(value, bool) or not isinstance(value, float):
+# --- the appendix: every figure under a plain name ----------------------------------------------
+
+
+def _appendix(rec, evaluation) -> str:
+    lines = ["## Appendix: figures", ""]
+    scores = _scores(evaluation)
+    if evaluation is None:
+        lines.append("_Figures pending_: no evaluation was given, so there are no figures yet.")
+    elif not scores:
+        lines.append("_The evaluation reported no figures._")
+    else:
+        lines += [
+            "Every figure of the evaluation. Shares, rates, risks and success rates are percentages; the other "
+            "figures are shown to 3 significant digits (scores run from 0 to 1, 1 best). The last column is the "
+            "figure's key in `synthnb.evaluate(run).scores`, for scripts.",
+            "",
+            "| figure | value | key |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {_md_cell(plain_name(k))} | {format_figure(k, v)} | `{k}` |" for k, v in scores.items()]
+    return "\n".join(lines)
+
+
+#: a score key's first word -> the section it belongs to
+_SECTION_WORDS = {
+    "fidelity": "Fidelity",
+    "diagnostic": "Diagnostic",
+    "utility": "Utility",
+    "privacy": "Privacy",
+    "fairness": "Fairness",
+}
+
+#: runs of a key's words -> their plain reading; the longest run wins, unknown words are kept as words
+_PHRASES: dict[tuple[str, ...], str] = {
+    ("quality", "score"): "quality score (column shapes and pair trends together)",
+    ("column", "shapes"): "column shapes (how well each column's distribution matches)",
+    ("column", "pair", "trends"): "column pair trends (how well each pair's correlation matches)",
+    ("data", "validity"): "data validity",
+    ("data", "structure"): "data structure",
+    ("roc", "auc", "ratio"): "ROC AUC of the synthetic-trained model ÷ that of the real-trained one",
+    ("roc", "auc"): "ROC AUC",
+    ("accuracy",): "accuracy",
+    ("f1",): "F1 for the positive class",
+    ("selection", "rate"): "share of people predicted positive",
+    ("synthetic", "trained"): "(model trained on synthetic rows, tested on real rows)",
+    ("real", "trained"): "(model trained on real rows, tested on real rows)",
+    ("dcr", "protection"): "DCR protection (typical distance of synthetic rows to the training rows ÷ that of "
+    "held-out rows)",
+    ("dcr", "median", "synthetic"): "median distance of a synthetic row to its closest training row",
+    ("dcr", "median", "baseline"): "median distance of a held-out real row to its closest training row",
+    ("dcr", "share", "below", "baseline", "p5"): "share of synthetic rows closer than 95 % of held-out rows to a "
+    "training row",
+    ("exact", "copy", "share"): "share of synthetic rows equal to a training row",
+    ("holdout", "copy", "share"): "share of held-out real rows equal to a training row",
+    ("verbatim", "reuse", "max", "excess"): "verbatim reuse of training values: the largest excess over held-out rows",
+    ("singling", "out", "univariate", "risk"): "singling-out risk, one column at a time",
+    ("singling", "out", "multivariate", "risk"): "singling-out risk, several columns together",
+    ("singling", "out"): "singling-out",
+    ("linkability", "risk"): "linkability risk (joining two halves of a person's columns)",
+    ("ci", "high"): "(upper end of the 95 % interval)",
+    ("attribute", "disclosure", "protection"): "attribute disclosure protection",
+    ("attribute", "inference", "success"): "attacker's success guessing the secret column from the known ones",
+    ("attribute", "marginal", "success"): "success guessing the secret column from its distribution alone",
+    ("attribute", "matched", "share"): "share of real rows the attribute attack applies to",
+    ("inference", "risk"): "attribute-inference risk",
+    ("dp", "difference"): "largest gap in positive rate between groups (demographic-parity difference)",
+    ("dp", "ratio"): "smallest ÷ largest positive rate of the groups (demographic-parity ratio)",
+    ("eo", "difference"): "largest gap in error rates between groups (equalized-odds difference)",
+    ("gap", "kept"): "gap kept (share of the real gap between groups the synthetic table keeps)",
+    ("score",): "overall score",
+    ("real",): "(real table)",
+    ("synthetic",): "(synthetic table)",
+}
+
+#: words of a key that mark its value as a share, shown as a percentage
+_SHARE_WORDS = frozenset({"share", "rate", "risk", "success", "excess", "pct", "percent"})
+
+
+def plain_name(key: str) -> str:
+    """A person's name for the score *key* (``privacy_dcr_protection`` -> ``Privacy · DCR protection (…)``).
+
+    Built from :data:`_PHRASES` (runs of the key's words), so a new figure gets a readable name without a
+    new entry: words the table does not know are kept as words, and the section comes first.
+    """
+    words = [w for w in key.replace(".", "_").replace("-", "_").split("_") if w]
+    section = _SECTION_WORDS.get(words[0].lower()) if words else None
+    if section:
+        words = words[1:]
+    longest = max(len(p) for p in _PHRASES)
+    known: list[str] = []
+    subject: list[str] = []  # unknown words before the first known phrase: a column's name, usually
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            phrase = _PHRASES.get(tuple(w.lower() for w in words[i : i + n]))
+            if phrase:
+                known.append(phrase)
+                i += n
+                break
+        else:
+            (known if known else subject).append(words[i])
+            i += 1
+    body = " · ".join(part for part in (" ".join(subject), " ".join(known)) if part) or key
+    body = body.replace(" · (", " (").replace(") (", "; ")  # one parenthesis per name
+    if section:
+        return f"{section} · {body}"
+    return body[:1].upper() + body[1:]
+
+
+def format_figure(key: str, value) -> str:
+    """*value* for a person: shares as percentages, other numbers to 3 significant digits, counts exact."""
+    if isinstance(value, bool) or value is None:
         return str(value)
-    return f"{value:.4g}"
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()  # a NumPy scalar
+    if isinstance(value, int):
+        return f"{value:,}"
+    if not isinstance(value, float):
+        return _md_cell(str(value))
+    if value != value or value in (float("inf"), float("-inf")):
+        return "not computed"
+    words = set(key.lower().replace(".", "_").split("_"))
+    if words & _SHARE_WORDS and -1.0 <= value <= 1.0:
+        return f"{_significant(value * 100)} %"
+    return _significant(value)
+
+
+def _significant(x: float, digits: int = 3) -> str:
+    """*x* to *digits* significant digits in plain notation (never ``3.071e-05``)."""
+    import math
+
+    if x == 0:
+        return "0"
+    if abs(x) >= 10 ** (digits - 1):
+        return f"{round(x):,}"
+    decimals = digits - 1 - math.floor(math.log10(abs(x)))
+    if decimals > 10:  # smaller than anything a person would read
+        return "< 0.0000000001" if x > 0 else "> -0.0000000001"
+    return f"{x:.{decimals}f}"
+
+
+def _md_cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")

@@ -52,6 +52,27 @@ def outside_blocks(text: str) -> str:
     return re.sub(r"<!-- synthnb:begin ([\w-]+)[^>]*-->.*?<!-- synthnb:end \1 -->", "<BLOCK \\1>", text, flags=re.S)
 
 
+def appendix_rows(text: str) -> list[str]:
+    """The rows of the appendix table (header and rule left out)."""
+    return [line for line in blocks(text)["appendix"].splitlines() if line.startswith("| ") and "`" in line]
+
+
+def close_to(shown: str, value: float) -> bool:
+    """Whether *shown* (``"12.3 %"``, ``"0.0402"``, ``"1,234"``) reads as *value* to 3 significant digits."""
+    number = float(shown.removesuffix(" %").replace(",", "")) / (100 if shown.endswith(" %") else 1)
+    return abs(number - value) <= 5e-3 * abs(value) + 1e-12
+
+
+@pytest.fixture(scope="module")
+def full_ev(run):
+    """A full evaluation (every section) of the shared Adult run."""
+    import synthnb
+
+    ev = synthnb.evaluate(run)
+    ev.compute_all()
+    return ev
+
+
 def test_has_gebru_sections_and_says_it_is_synthetic(run):
     text = render_datasheet(run, "adult_syn")
     headings = re.findall(r"^## \d\. (.+)$", text, re.M)
@@ -90,7 +111,9 @@ def test_individuals_statement_follows_the_privacy_figures(run):
     )
     text = render_datasheet(run, "adult_syn", evaluation=ev)
     assert f"{n:,} of the 2,000 generated rows" in text and "exactly match a real row" in text
-    assert "| fidelity.overall | 0.8734 |" in text
+    # the raw figure moved to the appendix: a plain name, 3 significant digits, the key last
+    assert "| Fidelity · overall | 0.873 | `fidelity.overall` |" in appendix_rows(text)
+    assert "| Privacy · exact matches | " + str(n) + " | `privacy.exact_matches` |" in appendix_rows(text)
     assert "- Women earning >50K are under-represented (9% vs 11% real)." in text
     assert "_Figures pending_" not in text
     as_share = SimpleNamespace(scores={"exact_match_rate": 0.0015}, findings=[])
@@ -165,3 +188,73 @@ def test_with_synthnb_evaluate_the_exact_matches_are_counted_right(run):
     assert f"{expected:,} of the 2,000 generated rows ({expected / 2000:.1%}) exactly match a real row" in text
     for finding in ev.findings:
         assert f"- {finding}" in text
+
+
+def test_uses_reads_as_prose_from_the_cards_and_names_no_raw_figure(run, full_ev):
+    from synthnb.evaluation.render import cards
+
+    text = render_datasheet(run, "adult_syn", evaluation=full_ev)
+    uses = blocks(text)["uses"]
+    shown = cards(full_ev)
+    assert [c["title"] for c in shown] == ["Fidelity", "Utility", "Privacy", "Fairness"]
+    for card in shown:
+        sec = full_ev[card["section"]]
+        assert f"- **{sec.title} is {card['level']}** ({sec.score:.2f}" in uses
+        assert sec.headline in uses
+        if sec.decided_by:
+            assert f", decided by {sec.decided_by})" in uses
+    fairness = next(c for c in shown if c["section"] == "fairness")
+    if fairness["level"] == "poor":
+        assert "do not use it to study group differences" in uses
+    # no internal key and no exponent anywhere in the prose; the findings are listed, under their section
+    assert not [k for k in full_ev.scores if k in uses]
+    assert not re.search(r"\de[-+]\d", uses)
+    for name, sec in full_ev.sections.items():
+        for finding in sec.findings:
+            assert f"  - {finding}" in uses, (name, finding)
+
+
+def test_the_appendix_names_every_figure_plainly_and_shows_it_readably(run, full_ev):
+    text = render_datasheet(run, "adult_syn", evaluation=full_ev)
+    appendix = blocks(text)["appendix"]
+    assert text.rstrip().endswith(appendix) and "## Appendix: figures" in appendix
+    rows = [re.fullmatch(r"\| (.+) \| (.+) \| `(.+)` \|", line) for line in appendix_rows(text)]
+    assert all(rows)
+    scores = full_ev.scores
+    assert [r[3] for r in rows] == list(scores) and len(rows) >= 40  # every figure once, in the evaluation's order
+    for row in rows:
+        name, value, key = row[1], row[2], row[3]
+        # a plain name: never the key, no underscores, the section's title first
+        assert name != key and "_" not in name and key not in name, name
+        section = key.split("_")[0]
+        assert name.startswith(f"{full_ev[section].title} · "), name
+        assert "e-" not in value and "e+" not in value, value
+        assert close_to(value, scores[key]), (key, value, scores[key])
+    by_key = {r[3]: r for r in rows}
+    dcr = by_key["privacy_dcr_share_below_baseline_p5"]
+    assert dcr[1] == "Privacy · share of synthetic rows closer than 95 % of held-out rows to a training row"
+    assert dcr[2].endswith(" %")
+    assert by_key["fairness_sex_gap_kept"][1].startswith("Fairness · sex · gap kept")
+
+
+def test_a_new_figure_gets_a_readable_name_and_value_without_code_changes(run):
+    ev = SimpleNamespace(
+        scores={"privacy_dcr_share_below_baseline_p5": 3.071e-05, "privacy_new_leak_share": 0.25, "rows_seen": 1234},
+        findings=[],
+    )
+    rows = appendix_rows(render_datasheet(run, "x", evaluation=ev))
+    assert rows == [
+        "| Privacy · share of synthetic rows closer than 95 % of held-out rows to a training row | 0.00307 % "
+        "| `privacy_dcr_share_below_baseline_p5` |",
+        "| Privacy · new leak share | 25.0 % | `privacy_new_leak_share` |",
+        "| Rows seen | 1,234 | `rows_seen` |",
+    ]
+
+
+def test_a_datasheet_from_before_the_appendix_gets_it_at_the_end_and_keeps_answers(run):
+    ev = SimpleNamespace(scores={"fidelity_quality_score": 0.8}, findings=[])
+    fresh = fill(render_datasheet(run, "adult_syn", evaluation=ev), {"contact": "Data office"})
+    old = fresh.replace("\n\n" + blocks(fresh)["appendix"], "")
+    assert "## Appendix" not in old and "synthnb:begin appendix" not in old
+    again = render_datasheet(run, "adult_syn", evaluation=ev, previous=old)
+    assert again == fresh and human_answers(again) == {"contact": "Data office"}
