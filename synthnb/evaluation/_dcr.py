@@ -54,12 +54,17 @@ def _entropy(series) -> float:
     return float(-(p * np.log(p)).sum())
 
 
-def encode(query, reference, sdtypes: dict[str, str]) -> Encoded:
-    """Encode *query* and *reference* (same columns) for the distance defined in the module docstring."""
+def encode(query, reference, sdtypes: dict[str, str], *, ranges_over: str = "reference") -> Encoded:
+    """Encode *query* and *reference* (same columns) for the distance defined in the module docstring.
+
+    Numerical and datetime columns are numbers; every other column is compared as a category. A number's
+    range is the reference column's (``ranges_over="reference"``, sdmetrics' DCR) or that of both tables
+    together (``"both"``, anonymeter's distance).
+    """
     import numpy as np
     import pandas as pd
 
-    cat_cols = [c for c, t in sdtypes.items() if t in ("categorical", "boolean")]
+    cat_cols = [c for c, t in sdtypes.items() if t not in ("numerical", "datetime")]
     # columns where two rows most often differ go first, so the search gives up on far rows sooner
     cat_cols.sort(key=lambda c: -_entropy(reference[c]))
     num_cols = [c for c, t in sdtypes.items() if t in ("numerical", "datetime")]
@@ -77,7 +82,8 @@ def encode(query, reference, sdtypes: dict[str, str]) -> Encoded:
     for k, col in enumerate(num_cols):
         r_num[:, k] = _numeric(reference[col])
         q_num[:, k] = _numeric(query[col])
-        finite = r_num[:, k][~np.isnan(r_num[:, k])]
+        values = r_num[:, k] if ranges_over == "reference" else np.concatenate([r_num[:, k], q_num[:, k]])
+        finite = values[~np.isnan(values)]
         ranges[k] = float(finite.max() - finite.min()) if len(finite) else 0.0
     return Encoded(
         np.ascontiguousarray(q_cat),

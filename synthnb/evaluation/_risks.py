@@ -187,29 +187,12 @@ def _nearest_synthetic(targets, synthetic, columns, sdtypes):
     import numpy as np
     import pandas as pd
 
-    from synthnb.evaluation._dcr import _entropy, _numeric, nearest
+    from synthnb.evaluation._dcr import encode, nearest
 
-    num = [c for c in columns if sdtypes[c] in ("numerical", "datetime")]
-    cat = [c for c in columns if c not in num]
-    n_t, n_s = len(targets), len(synthetic)
-    t_cat = np.empty((n_t, len(cat)), dtype=np.int64)
-    s_cat = np.empty((n_s, len(cat)), dtype=np.int64)
-    for k, col in enumerate(cat):
-        both = pd.concat([synthetic[col], targets[col]], ignore_index=True).astype("object")
-        codes, _ = pd.factorize(both, use_na_sentinel=True)
-        s_cat[:, k], t_cat[:, k] = codes[:n_s], codes[n_s:]
-    t_num = np.empty((n_t, len(num)))
-    s_num = np.empty((n_s, len(num)))
-    ranges = np.zeros(len(num))
-    for k, col in enumerate(num):
-        s_num[:, k], t_num[:, k] = _numeric(synthetic[col]), _numeric(targets[col])
-        both = np.concatenate([s_num[:, k], t_num[:, k]])
-        both = both[~np.isnan(both)]
-        # anonymeter scales by the range of the synthetic and the attacked rows together
-        ranges[k] = float(both.max() - both.min()) if len(both) else 0.0
-    # columns where rows most often differ go first, so the search gives up on far rows sooner
-    order = np.argsort([-_entropy(synthetic[c]) for c in cat], kind="stable").astype(np.int64)
-    t_cat, s_cat = t_cat[:, order], s_cat[:, order]
+    # anonymeter scales numbers by the range of the synthetic and the attacked rows together
+    enc = encode(targets, synthetic, {c: sdtypes[c] for c in columns}, ranges_over="both")
+    t_cat, s_cat, t_num, s_num, ranges = enc.query_cat, enc.ref_cat, enc.query_num, enc.ref_num, enc.ranges
+    n_s = len(synthetic)
     # a target equal to a synthetic row is at distance 0, the least there is: take the first such row by
     # hashing, and search only for the others
     key_t = pd.util.hash_pandas_object(pd.DataFrame(np.hstack([t_cat, t_num])), index=False).to_numpy()
