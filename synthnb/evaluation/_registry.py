@@ -115,6 +115,12 @@ class SectionSpec:
         if unknown:
             raise ValueError(f"section {self.name!r} needs unknown inputs {unknown}; known: {list(NEEDS)}")
 
+    def section(self, **fields):
+        """A :class:`Section` of this spec: name, title and the thresholds sentence filled in from it."""
+        from synthnb.evaluation._section import Section
+
+        return Section(name=self.name, title=self.title, thresholds=self.thresholds, **fields)
+
     @property
     def thresholds(self) -> str:
         """How the headline score is judged, in words: method, cut-offs (from :attr:`levels`), notes."""

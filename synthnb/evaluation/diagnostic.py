@@ -20,9 +20,7 @@ def diagnostic(ctx) -> Section:
         f"{col}: {metric} {s:.3f} (some synthetic values fall outside what the real column holds)."
         for col, metric, s in zip(bad["Column"], bad["Metric"], bad["Score"], strict=True)
     ]
-    return Section(
-        name=SPEC.name,
-        title=SPEC.title,
+    return SPEC.section(
         score=score,
         headline=f"Diagnostic score {score:.3f} (validity {by_prop.get('Data Validity', float('nan')):.3f}, "
         f"structure {by_prop.get('Data Structure', float('nan')):.3f}).",
@@ -33,7 +31,6 @@ def diagnostic(ctx) -> Section:
         },
         tables={"properties": props, "data_validity": validity, "data_structure": structure},
         findings=findings,
-        thresholds=SPEC.thresholds,
         library=versions("sdmetrics"),
     )
 

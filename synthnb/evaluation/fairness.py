@@ -240,16 +240,13 @@ def fairness(ctx) -> Section:
     else:
         score, headline, decided_by = float("nan"), " ".join(findings[:1]), ""
     scores["fairness_gap_kept"] = score
-    return Section(
-        name=SPEC.name,
-        title=SPEC.title,
+    return SPEC.section(
         score=score,
         headline=headline,
         scores=scores,
         tables=tables,
         figures=figures,
         findings=findings,
-        thresholds=SPEC.thresholds,
         library=versions("fairlearn", "scikit-learn"),
         decided_by=decided_by,
     )

@@ -58,9 +58,7 @@ def fidelity(ctx) -> Section:
             f"{a}–{b} ({s:.2f})" for a, b, s in zip(wp["Column 1"], wp["Column 2"], wp["Score"], strict=True)
         )
         findings.append(f"The column pairs whose relationship is reproduced worst: {listed}.")
-    return Section(
-        name=SPEC.name,
-        title=SPEC.title,
+    return SPEC.section(
         score=score,
         headline=f"Quality score {score:.2f}: column shapes {by_prop.get('Column Shapes', float('nan')):.2f}, "
         f"pair trends {by_prop.get('Column Pair Trends', float('nan')):.2f}.",
@@ -80,7 +78,6 @@ def fidelity(ctx) -> Section:
         ]
         + distribution_figures(ctx.real, ctx.synthetic, ctx.data_sdtypes),
         findings=findings,
-        thresholds=SPEC.thresholds,
         library=versions("sdmetrics"),
     )
 

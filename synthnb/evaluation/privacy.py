@@ -395,16 +395,13 @@ def privacy(ctx) -> Section:
             f"DCR protection {protection:.2f}; {copies:.2%} synthetic rows equal a training row "
             + (f"({holdout_copies:.2%} of held-out rows do)." if has_control else "(no control).")
         )
-    return Section(
-        name=SPEC.name,
-        title=SPEC.title,
+    return SPEC.section(
         score=score,
         headline=headline,
         scores=scores,
         tables=tables,
         figures=figures,
         findings=findings,
-        thresholds=SPEC.thresholds,
         library=lib,
         verdict=verdict,
         decided_by=decided_by,

@@ -82,9 +82,7 @@ def utility(ctx) -> Section:
         )
     else:
         findings.append(f"Tested on {test_rows} held out from fitting (never seen by the generator).")
-    return Section(
-        name=SPEC.name,
-        title=SPEC.title,
+    return SPEC.section(
         score=score,
         headline=headline,
         scores=scores,
@@ -103,7 +101,6 @@ def utility(ctx) -> Section:
             }
         ],
         findings=findings,
-        thresholds=SPEC.thresholds,
         library=versions("scikit-learn"),
         verdict="poor" if collapsed else None,
         decided_by=decided_by,
