@@ -30,6 +30,7 @@ from typing import NamedTuple
 
 __all__ = [
     "ATTACKS",
+    "RISK_COLUMNS",
     "RISK_LEVEL",
     "AttackSetup",
     "Interval",
@@ -40,6 +41,18 @@ __all__ = [
     "wilson_interval",
 ]
 
+#: the columns of the ``reidentification_risks`` table (the contract the export gate reads)
+RISK_COLUMNS = (
+    "attack",
+    "risk",
+    "ci_low",
+    "ci_high",
+    "attack_rate",
+    "control_rate",
+    "baseline_rate",
+    "n_attacks",
+    "verdict",
+)
 ATTACKS = ("singling_out_univariate", "singling_out_multivariate", "linkability", "inference")
 #: a risk whose 95 % interval lies wholly above this is reported as "at risk"; wholly below, "low"
 RISK_LEVEL = 0.05
@@ -631,19 +644,6 @@ def reidentification_risks(ctx, n_attacks: int | None = None, *, level: float = 
             row.update(risk_from_counts(c["n"], c["successes"], c.get("n_control"), c.get("control_successes")))
         row["verdict"] = _verdict(row, level) if "skipped" not in c else "not run"
         rows.append(row)
-    table = pd.DataFrame(
-        rows,
-        columns=[
-            "attack",
-            "risk",
-            "ci_low",
-            "ci_high",
-            "attack_rate",
-            "control_rate",
-            "baseline_rate",
-            "n_attacks",
-            "verdict",
-        ],
-    )
+    table = pd.DataFrame(rows, columns=list(RISK_COLUMNS))
     table.attrs["setup"] = setup
     return table

@@ -12,6 +12,7 @@ import pytest
 import synthnb
 from synthnb import SynthnbError
 from synthnb.evaluation import Section
+from synthnb.evaluation._risks import RISK_COLUMNS
 from synthnb.fingerprint import frame_digest
 from synthnb.provenance.gate import GateSettings, judge
 
@@ -22,17 +23,7 @@ OVERRIDE = "shared only with the data owner, who holds the real table"
 
 def section(reuse=(), exact=0.0, control=0.0, risks=()):
     reuse_cols = ["column", "train_share", "control_share", "excess", "finding"]
-    risk_cols = [
-        "attack",
-        "risk",
-        "ci_low",
-        "ci_high",
-        "attack_rate",
-        "control_rate",
-        "baseline_rate",
-        "n_attacks",
-        "verdict",
-    ]
+    risk_cols = list(RISK_COLUMNS)
     return Section(
         name="privacy",
         title="Privacy",
