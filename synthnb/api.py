@@ -34,8 +34,9 @@ def fit(
     ----------
     df : pandas.DataFrame
         The real table. It is never modified.
-    model : {"gaussian_copula", "ctgan", "tvae", "copulagan"}
-        The SDV generator.
+    model : {"gaussian_copula", "ctgan", "tvae", "copulagan", "cart"}
+        The generator: one of SDV's four, or ``"cart"``, synthnb's sequential CART synthesizer in the style of
+        R's synthpop (see :class:`synthnb.generators.cart.CARTSynthesizer`).
     rows : int, optional
         How many synthetic rows to sample (default: as many as *df* has).
     seed : int
@@ -56,7 +57,7 @@ def fit(
         (free text); see :mod:`synthnb.identifiers`. Naming a column that is not a detected direct
         identifier is an error.
     **model_params
-        Passed to the SDV synthesizer (e.g. ``epochs=50`` for CTGAN/TVAE/CopulaGAN).
+        Passed to the generator (e.g. ``epochs=50`` for CTGAN/TVAE/CopulaGAN; ``min_leaf=10`` for CART).
 
     Returns
     -------
@@ -67,7 +68,7 @@ def fit(
 
     from synthnb.fake_identifiers import with_fakes
     from synthnb.fingerprint import frame_digest, source_fingerprint
-    from synthnb.generators.sdv_adapter import fit_and_sample, library_versions
+    from synthnb.generators.backend import fit_and_sample, library_versions
     from synthnb.identifiers import detect_identifiers
     from synthnb.run import Run
 

@@ -6,12 +6,14 @@ from synthnb.errors import SynthnbError
 
 __all__ = ["MODELS", "NEURAL_MODELS", "canonical_model"]
 
-#: name -> human label. The SDV classes are looked up in ``sdv_adapter`` only when fitting.
+#: name -> human label. The SDV classes are looked up in ``sdv_adapter`` only when fitting; ``cart`` is synthnb's own
+#: (``cart.py``); ``backend.py`` routes a fit to one or the other.
 MODELS: dict[str, str] = {
     "gaussian_copula": "Gaussian copula",
     "ctgan": "CTGAN",
     "tvae": "TVAE",
     "copulagan": "CopulaGAN",
+    "cart": "CART (sequential trees)",
 }
 NEURAL_MODELS = frozenset({"ctgan", "tvae", "copulagan"})
 
@@ -20,6 +22,7 @@ _ALIASES = {
     "gc": "gaussian_copula",
     "copula": "gaussian_copula",
     "copula_gan": "copulagan",
+    "synthpop": "cart",
 }
 
 

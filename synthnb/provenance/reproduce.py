@@ -206,7 +206,7 @@ def _is_frame(obj) -> bool:
 
 
 def _version_differences(recorded: Mapping[str, str]) -> str:
-    from synthnb.generators.sdv_adapter import library_versions
+    from synthnb.generators.backend import library_versions
 
     now = library_versions()
     diffs = [
