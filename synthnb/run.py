@@ -33,7 +33,7 @@ class Run:
     versions : dict
         Library versions that produced the table.
     synthesizer : object
-        The fitted SDV synthesizer (it never saw the replaced or dropped identifier columns).
+        The fitted synthesizer: SDV's, or synthnb's CART (it never saw the replaced or dropped identifier columns).
     identifiers : tuple of ColumnRole
         The direct and quasi-identifiers detected before fitting and what was done with each
         (see :mod:`synthnb.identifiers`).

@@ -84,6 +84,9 @@ class CARTSynthesizer:
         The order columns are drawn in; default: the table's column order (synthpop's default).
     """
 
+    #: how :meth:`save` writes the model (the export manifest names it)
+    save_format = "pickle"
+
     def __init__(self, min_leaf=5, smoothing=1.0, heap_share=0.01, visit_sequence=None):
         if isinstance(min_leaf, bool) or not isinstance(min_leaf, int) or min_leaf < 1:
             raise SynthnbError(f"min_leaf must be a whole number of at least 1, got {min_leaf!r}; e.g. min_leaf=5.")

@@ -12,7 +12,7 @@ __all__ = ["fit_command", "parse_fit"]
 
 @magic_arguments(name="synth fit")
 @argument("df", help="name of the DataFrame in the notebook to learn from")
-@argument("--model", "-m", default=None, help="gaussian_copula (default), ctgan, tvae or copulagan")
+@argument("--model", "-m", default=None, help="gaussian_copula (default), ctgan, tvae, copulagan or cart")
 @argument("--rows", "-n", type=int, default=None, help="synthetic rows to sample (default: as many as DF)")
 @argument("--seed", "-s", type=int, default=None, help="seed for holdout, fit and sample (default 0)")
 @argument("--as", dest="name", default=None, help="variable to bind the synthetic table to (default DF_syn)")

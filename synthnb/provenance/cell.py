@@ -6,6 +6,7 @@ import ast
 from typing import Any
 
 from synthnb.errors import SynthnbError
+from synthnb.provenance.record import library_label
 from synthnb.spec import check_identifier
 
 __all__ = ["HEADER_MARK", "provenance_cell_source"]
@@ -63,7 +64,7 @@ def provenance_cell_source(run, name: str, df_name: str) -> str:
     lines = [
         f"{HEADER_MARK} {name} — written by synthnb; safe to re-run: re-creates (or confirms) {name} exactly",
         f"# {name} is SYNTHETIC: {out['rows']:,} generated rows × {len(out['columns'])} columns, made by "
-        f"{gen['label']} (SDV {rec['versions'].get('sdv', '?')}) on {rec['created']} from "
+        f"{gen['label']} ({library_label(rec)}) on {rec['created']} from "
         f"{src['rows']:,} real rows of {df_name}.",
         "import synthnb",
         "",

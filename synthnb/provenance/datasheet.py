@@ -253,10 +253,11 @@ def _composition(rec, evaluation) -> str:
 
 def _collection(rec, evaluation) -> str:
     gen, src = rec["generator"], rec["source"]
-    params = ", ".join(f"{k}={v!r}" for k, v in gen["params"].items()) or "SDV defaults"
+    library = gen.get("library", "SDV")
+    params = ", ".join(f"{k}={v!r}" for k, v in gen["params"].items()) or f"{library} defaults"
     return "\n".join(
         [
-            f"- **Mechanism**: sampled from SDV's {gen['label']} synthesizer (`{gen['model']}`; {params}), "
+            f"- **Mechanism**: sampled from {library}'s {gen['label']} synthesizer (`{gen['model']}`; {params}), "
             f"seed {gen['seed']}, fitted on {rec['split']['fitted_rows']:,} of the {src['rows']:,} real rows.",
             f"- **When**: {rec['created']} (UTC). **Libraries**: "
             + ", ".join(f"{k} {v}" for k, v in rec["versions"].items())
@@ -280,10 +281,23 @@ def _preprocessing(rec, evaluation) -> str:
         [
             f"- **Holdout**: {held}",
             _identifier_preprocessing(rec),
-            "- **Transformations**: synthnb did not clean or relabel the data; SDV detected column types and applied "
-            "its reversible transformers (its defaults for this synthesizer) before fitting.",
+            _transformations(gen),
             "- **Raw data**: the real table is not part of this dataset and is not distributed with it.",
         ]
+    )
+
+
+def _transformations(gen) -> str:
+    if gen.get("library") == "synthnb":
+        return (
+            "- **Transformations**: synthnb did not clean or relabel the data; its CART synthesizer coded categories "
+            "(a missing value as its own category) and drew each column from a decision tree fitted on the columns "
+            "before it: categories from a leaf's frequencies, numbers from a leaf's real values with Gaussian "
+            "smoothing (frequent values such as 0 kept exact), each leaf holding at least `min_leaf` real rows."
+        )
+    return (
+        "- **Transformations**: synthnb did not clean or relabel the data; SDV detected column types and applied "
+        "its reversible transformers (its defaults for this synthesizer) before fitting."
     )
 
 

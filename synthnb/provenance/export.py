@@ -250,7 +250,7 @@ def export(
             "file": model_name,
             "sha256": written[model_name],
             "class": f"{type(run.synthesizer).__module__}.{type(run.synthesizer).__qualname__}",
-            "format": "cloudpickle (the synthesizer's own save)",
+            "format": f"{getattr(run.synthesizer, 'save_format', 'cloudpickle')} (the synthesizer's own save)",
         }
 
     sheet = render_record_datasheet(rec, evaluation, datasheet)

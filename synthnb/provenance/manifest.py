@@ -12,6 +12,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from synthnb.provenance.record import library_label
+
 __all__ = [
     "MANIFEST",
     "PREDICATE_TYPE",
@@ -52,7 +54,7 @@ def build_statement(
             "rows": {"total": out["rows"], "synthetic": out["synthetic_rows"], "real": out["real_rows"]},
             "generator": {
                 "software": f"synthnb {rec['versions'].get('synthnb', '?')}",
-                "library": f"SDV {rec['versions'].get('sdv', '?')}",
+                "library": library_label(rec),
                 "model": gen["model"],
                 "params": gen["params"],
                 "seed": gen["seed"],

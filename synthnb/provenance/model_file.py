@@ -11,7 +11,7 @@ __all__ = ["load_model", "save_model"]
 
 
 def save_model(synthesizer) -> bytes:
-    """The bytes of *synthesizer* as its own ``save`` writes them (SDV: cloudpickle)."""
+    """The bytes of *synthesizer* as its own ``save`` writes them (SDV: cloudpickle; CART: pickle)."""
     import tempfile
 
     save = getattr(synthesizer, "save", None)
@@ -42,7 +42,8 @@ def load_model(directory_or_path, key: str | None = None):
     Returns
     -------
     object
-        The fitted synthesizer, as its own ``save`` wrote it (SDV 2.0: ``.sample(n)["table"]`` draws rows).
+        The fitted synthesizer, as its own ``save`` wrote it (SDV 2.0: ``.sample(n)["table"]`` draws rows;
+        CART: ``.sample(n, seed=...)`` returns a DataFrame).
 
     Raises
     ------
@@ -50,7 +51,7 @@ def load_model(directory_or_path, key: str | None = None):
         When the manifest is missing, unsigned or not signed by *key*, when the export has no
         model, or when the model file differs from the manifest.
     """
-    from synthnb.generators.sdv_adapter import load_synthesizer
+    from synthnb.generators.backend import load_synthesizer
     from synthnb.provenance.manifest import MANIFEST
     from synthnb.provenance.verify import signed_statement
 
@@ -85,4 +86,4 @@ def load_model(directory_or_path, key: str | None = None):
             "signed manifest. Refusing to load it (unpickling a changed file could run any code); get the original "
             "file from the publisher or re-export the model."
         )
-    return load_synthesizer(data)
+    return load_synthesizer(data, model.get("class"))

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from synthnb.provenance.record import library_label
+
 __all__ = ["NAMESPACE", "prov_document"]
 
 #: the namespace of synthnb's own PROV identifiers and attributes
@@ -72,7 +74,7 @@ def prov_document(rec: Mapping[str, Any], files: Mapping[str, str]):
         f"synthnb:software/synthnb-{versions.get('synthnb', '?')}",
         {
             PROV_TYPE: "prov:SoftwareAgent",
-            PROV_LABEL: f"synthnb {versions.get('synthnb', '?')} with SDV {versions.get('sdv', '?')}",
+            PROV_LABEL: f"synthnb {versions.get('synthnb', '?')} with {library_label(rec)}",
             "synthnb:versions": json.dumps(versions, sort_keys=True),
         },
     )

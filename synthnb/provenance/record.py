@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["RECORD_VERSION", "provenance_record", "with_output"]
+__all__ = ["RECORD_VERSION", "library_label", "provenance_record", "with_output"]
 
 #: bumped when the record's shape changes, so readers can tell old records apart
 RECORD_VERSION = 2  # 2: identifiers, keep, export gate, derivation and model file
@@ -54,7 +54,7 @@ def provenance_record(run, name: str, df_name: str | None = None) -> dict[str, A
         "generator": {
             "model": spec["model"],
             "label": MODELS.get(spec["model"], spec["model"]),
-            "library": "SDV",
+            "library": "synthnb" if spec["model"] == "cart" else "SDV",
             "params": spec["params"],
             "seed": spec["seed"],
             "rows": int(synthetic.shape[0]),
@@ -77,6 +77,14 @@ def provenance_record(run, name: str, df_name: str | None = None) -> dict[str, A
         "created": run.created,
         "timings": {k: round(float(v), 3) for k, v in run.timings.items()},
     }
+
+
+def library_label(rec: dict[str, Any]) -> str:
+    """The library that fitted the record's generator, with its version (e.g. ``SDV 1.2.3``)."""
+    versions = rec.get("versions", {})
+    if rec["generator"].get("library") == "synthnb":
+        return f"synthnb's own, scikit-learn {versions.get('scikit-learn', '?')}"
+    return f"SDV {versions.get('sdv', '?')}"
 
 
 def with_output(rec: dict[str, Any], frame, synthetic_mask=None) -> dict[str, Any]:
