@@ -226,12 +226,26 @@ class CARTSynthesizer:
         names = [str(c) for c in frame.columns]
         if len(set(names)) != len(names):
             raise SynthnbError("the table has duplicate column names; give every column a distinct name.")
-        if self.visit_sequence is None:
-            return names
-        unknown = [c for c in self.visit_sequence if c not in names]
+        given = list(dict.fromkeys(self.visit_sequence or []))
+        unknown = [c for c in given if c not in names]
         if unknown:
             raise SynthnbError(f"visit_sequence names {unknown}, which are not columns; the columns are: {names}.")
-        return list(self.visit_sequence) + [c for c in names if c not in self.visit_sequence]
+        rest = [c for c in names if c not in given]
+        return given + sorted(rest, key=lambda c: (self._levels(frame[c]), names.index(c)))
+
+    @staticmethod
+    def _levels(series) -> float:
+        """Sort key of the default sequence: categorical columns by their number of values, numbers last."""
+        import pandas as pd
+
+        dtype = series.dtype
+        if dtype.name == "category" or not (
+            pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype)
+        ):
+            return float(series.nunique(dropna=False))
+        if pd.api.types.is_bool_dtype(dtype) or dtype.name == "boolean":
+            return float(series.nunique(dropna=False))
+        return float("inf")
 
     def _describe(self, series, name: str) -> _Column:
         import numpy as np
@@ -406,16 +420,18 @@ class CARTSynthesizer:
             features = x[:, :j]
             if col.kind == "categorical":
                 (node,) = nodes[col.name]
-                x[:, j] = _pick(node.table[node.rows(features)], rng.random(len(x)))
+                rows = node.rows(features)
+                x[:, j] = _pick(node.table[rows], _stratified(rows, rng))
                 continue
             missing_node, value_node = nodes[col.name]
             missing = np.zeros(len(x), dtype=bool)
             if missing_node is not None:
-                missing = _pick(missing_node.table[missing_node.rows(features)], rng.random(len(x))) == 1
+                rows = missing_node.rows(features)
+                missing = _pick(missing_node.table[rows], _stratified(rows, rng)) == 1
             values = np.full(len(x), np.nan)
-            u, noise = rng.random(len(x)), rng.standard_normal(len(x))
             if value_node is not None:
                 rows = value_node.rows(features)
+                u, noise = _stratified(rows, rng), rng.standard_normal(len(x))
                 idx = value_node.starts[rows] + np.minimum(
                     (u * value_node.counts[rows]).astype(np.int64), value_node.counts[rows] - 1
                 )
@@ -431,6 +447,27 @@ class CARTSynthesizer:
     def _check_fitted(self) -> None:
         if not self._columns:
             raise SynthnbError("the CART synthesizer is not fitted yet; call fit(frame) first.")
+
+
+def _stratified(rows, rng):
+    """Uniforms in [0, 1), stratified within each leaf: of the m draws from one leaf, one falls in each of
+    [0, 1/m), [1/m, 2/m), ..., in random order.
+
+    So a leaf's class counts are within one of m times its frequencies (not multinomial), and its values spread
+    over its whole pool: group sizes and each group's outcome rates keep the real ones with far less sampling
+    noise than independent draws, at no cost in randomness of which row gets which value.
+    """
+    import numpy as np
+
+    n = len(rows)
+    order = np.lexsort((rng.random(n), rows))
+    sorted_rows = rows[order]
+    counts = np.bincount(sorted_rows)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rank = np.arange(n) - starts[sorted_rows]
+    u = np.empty(n)
+    u[order] = (rank + rng.random(n)) / counts[sorted_rows]
+    return u
 
 
 def _pick(cum, u):
