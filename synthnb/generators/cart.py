@@ -1,6 +1,7 @@
 """A sequential CART synthesizer in the style of R's synthpop (scikit-learn trees; no SDV).
 
-Columns are visited in a sequence. The first is drawn from its own distribution; every later one from a decision
+Columns are visited in a sequence (default: categorical columns with the fewest values first, then numbers; see
+``visit_sequence``). The first is drawn from its own distribution; every later one from a decision
 tree fitted on the columns visited before it: a synthetic row is dropped down the tree and its value is drawn
 from the training rows in the leaf it reaches.
 
@@ -10,6 +11,8 @@ from the training rows in the leaf it reaches.
   integer (and datetime) columns are rounded back to whole units. Heap values, those held by at least
   ``heap_share`` of a column's rows (``capital_gain == 0``, ``hours_per_week == 40``), are drawn exactly, so the
   point mass is kept. Missing numeric values are drawn first from a tree of the column's missingness.
+- Draws are stratified within each leaf (of m draws from a leaf, one uniform in each m-th of [0, 1)), so class
+  counts follow the leaf's frequencies to within one row instead of with multinomial noise.
 - ``min_leaf`` is the privacy knob: no leaf holds fewer training rows, so no value is drawn from fewer than
   ``min_leaf`` real rows' context.
 
@@ -28,7 +31,7 @@ from synthnb.errors import SynthnbError
 __all__ = ["DEFAULTS", "CARTSynthesizer"]
 
 #: The documented defaults (tuned on Adult for fidelity and exact copies; see benchmarks/cart_goals.py).
-DEFAULTS: dict[str, Any] = {"min_leaf": 5, "smoothing": 1.0, "heap_share": 0.01, "visit_sequence": None}
+DEFAULTS: dict[str, Any] = {"min_leaf": 10, "smoothing": 1.0, "heap_share": 0.01, "visit_sequence": None}
 
 _DAY_NS = 86_400 * 10**9
 
@@ -72,8 +75,9 @@ class CARTSynthesizer:
     Parameters
     ----------
     min_leaf : int
-        Fewest training rows in any leaf (default 5). The privacy knob: larger leaves mean each drawn value
-        stands for more real rows and fewer exact copies, at some cost in fidelity.
+        Fewest training rows in any leaf (default 10; synthpop uses 5). The privacy knob: larger leaves mean each
+        drawn value stands for more real rows and fewer exact copies, at some cost in fidelity (on Adult, 5 to 50
+        change the quality score by under 0.001).
     smoothing : float
         Multiplier of each leaf's Gaussian-kernel bandwidth for numeric and datetime draws (default 1.0, as
         synthpop's ``smoothing="density"``); 0 draws real values unchanged.
@@ -81,13 +85,17 @@ class CARTSynthesizer:
         A numeric value held by at least this share of a column's non-missing rows is a heap and is never
         smoothed (default 0.01).
     visit_sequence : list of str, optional
-        The order columns are drawn in; default: the table's column order (synthpop's default).
+        Columns to draw first, in this order; the rest follow the default sequence: categorical and boolean
+        columns by their number of values (fewest first, so small outcome and group columns such as sex and
+        income are drawn from their real joint frequencies), then numeric and datetime columns in table order
+        (each drawn from a tree on every category). On Adult this order scores 0.995 against 0.991 for the
+        table's order, and keeps each sex and race group's income rate.
     """
 
     #: how :meth:`save` writes the model (the export manifest names it)
     save_format = "pickle"
 
-    def __init__(self, min_leaf=5, smoothing=1.0, heap_share=0.01, visit_sequence=None):
+    def __init__(self, min_leaf=10, smoothing=1.0, heap_share=0.01, visit_sequence=None):
         if isinstance(min_leaf, bool) or not isinstance(min_leaf, int) or min_leaf < 1:
             raise SynthnbError(f"min_leaf must be a whole number of at least 1, got {min_leaf!r}; e.g. min_leaf=5.")
         if isinstance(smoothing, bool) or not isinstance(smoothing, int | float) or not smoothing >= 0:
@@ -100,9 +108,11 @@ class CARTSynthesizer:
         self.visit_sequence = None if visit_sequence is None else [str(c) for c in visit_sequence]
         self._columns: list[_Column] = []
         self._order: list[str] = []
+        self._table_columns: list[str] = []
         self._nodes: dict[str, tuple] = {}
         self._seed = 0
         self._train = None  # the encoded training rows, for conditional sampling; never saved
+        self._group_nodes: dict[tuple, dict] = {}  # (column, code) -> the group's own fitted nodes
 
     # ------------------------------------------------------------------ public API
 
@@ -122,11 +132,13 @@ class CARTSynthesizer:
         if len(frame) < 1 or frame.shape[1] < 1:
             raise SynthnbError("the CART synthesizer needs at least one row and one column to learn from.")
         self._order = self._sequence(frame)
+        self._table_columns = [str(c) for c in frame.columns]
         self._columns = [self._describe(frame[name], name) for name in self._order]
         self._seed = int(seed)
         x = np.column_stack([self._encode(frame[c.name], c) for c in self._columns])
         self._nodes = self._fit_nodes(x, np.random.default_rng([self._seed, 1]))
         self._train = x
+        self._group_nodes = {}
         return self
 
     def sample(self, n: int, seed: int | None = None):
@@ -142,11 +154,13 @@ class CARTSynthesizer:
     def sample_conditions(self, n: int, column: str, value, seed: int = 0):
         """*n* synthetic rows whose *column* equals *value*, exactly, without reject sampling.
 
-        The columns visited before *column* are drawn from trees fitted (with the same ``min_leaf``) on the
-        training rows of the group ``column == value`` only, so they follow the group's own joint
-        distribution; *column* is set to *value*; the columns after it are drawn from the fitted model, whose
-        trees already condition on *column*. Needs the training rows, which only the fitted object in memory
-        holds (a saved model does not carry them).
+        The rows come from the same sequential CART model (same parameters, visit sequence, column ranges and
+        heaps) fitted on the training rows of the group ``column == value`` alone, so every column follows the
+        group's own joint distribution rather than the whole table's trees, in which a small group shares its
+        leaves with larger ones (on Adult, race "Other", 0.8 % of rows: mean age 33.5 real, 36.6 through the
+        whole table's trees, within a year through the group's). The group's trees are fitted once per value
+        and kept. Needs the training rows, which only the fitted object in memory holds (a saved model does
+        not carry them).
         """
         import numpy as np
         import pandas as pd
@@ -174,14 +188,19 @@ class CARTSynthesizer:
         if code < 0:
             shown = ", ".join(repr(v) for v in list(spec.categories)[:20])
             raise SynthnbError(f"{value!r} is not a value of column {column!r} in the training rows; it has: {shown}.")
-        group = self._train[self._train[:, pos] == code]
+        key = (column, code)
+        if key not in self._group_nodes:
+            group = self._train[self._train[:, pos] == code]
+            if len(group) < self.min_leaf:
+                raise SynthnbError(
+                    f"only {len(group)} training row(s) have {column} = {value!r}, fewer than min_leaf="
+                    f"{self.min_leaf}: rows drawn from them would copy them. Pick a larger group."
+                )
+            self._group_nodes[key] = self._fit_nodes(group, np.random.default_rng([self._seed, 4, pos, code]))
         rng = np.random.default_rng([int(seed), 3])
         x = np.full((int(n), len(self._columns)), np.nan)
-        if pos:
-            prefix = self._fit_nodes(group[:, :pos], np.random.default_rng([self._seed, 4, pos, code]))
-            self._draw(x, prefix, rng, range(pos))
-        x[:, pos] = code
-        self._draw(x, self._nodes, rng, range(pos + 1, len(self._columns)))
+        self._draw(x, self._group_nodes[key], rng, range(len(self._columns)))
+        x[:, pos] = code  # already so: the group's own tree for *column* has one class
         return self._decode(x)
 
     def save(self, path) -> None:
@@ -200,6 +219,7 @@ class CARTSynthesizer:
     def __getstate__(self):
         state = dict(self.__dict__)
         state["_train"] = None  # the real rows stay out of every saved copy
+        state["_group_nodes"] = {}
         return state
 
     def leaf_sizes(self) -> dict[str, list[int]]:
@@ -333,7 +353,7 @@ class CARTSynthesizer:
                     out[col.name] = s.astype("Int64")  # missing values in a column that had none cannot occur
                 else:
                     out[col.name] = s.astype(col.dtype)
-        return pd.DataFrame(out)
+        return pd.DataFrame(out)[self._table_columns]
 
     @staticmethod
     def _restore_categorical(values, missing, col: _Column):
