@@ -6,7 +6,7 @@ import contextlib
 import random
 import sys
 
-__all__ = ["seeded"]
+__all__ = ["forked", "seeded"]
 
 
 @contextlib.contextmanager
@@ -44,3 +44,18 @@ def seeded(seed: int, *, torch_threads: int = 1):
         if torch is not None:
             torch.random.set_rng_state(torch_state)
             torch.set_num_threads(threads)
+
+
+@contextlib.contextmanager
+def forked(seed: int):
+    """Draw from *seed* inside the block without moving any generator the surrounding work draws from.
+
+    Python's, NumPy's and torch's CPU states are saved and restored by :func:`seeded` (keeping the current
+    torch thread count); ``torch.random.fork_rng`` adds the CUDA devices already in use, so an interim sample
+    taken in the middle of a GPU fit leaves its random streams where they were too.
+    """
+    import torch
+
+    devices = list(range(torch.cuda.device_count())) if torch.cuda.is_initialized() else []
+    with torch.random.fork_rng(devices=devices), seeded(seed, torch_threads=torch.get_num_threads()):
+        yield

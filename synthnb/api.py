@@ -26,6 +26,9 @@ def fit(
     target: str | None = None,
     progress: ProgressCallback | None = None,
     keep: str | Iterable[str] | None = None,
+    monitor_every: int | None = None,
+    monitor_rows: int | None = None,
+    patience: int | None = None,
     **model_params: Any,
 ):
     """Fit a generator on *df* and sample a synthetic table.
@@ -56,6 +59,12 @@ def fit(
         before the generator sees the table and replaced by fake values of the same kind, or dropped
         (free text); see :mod:`synthnb.identifiers`. Naming a column that is not a detected direct
         identifier is an error.
+    monitor_every, monitor_rows, patience : int, optional
+        Watch a CTGAN/TVAE/CopulaGAN fit: every *monitor_every* epochs (default: a tenth of the epochs)
+        sample *monitor_rows* rows (default 1,000) and score their column shapes against the training rows;
+        stop training after *patience* checks in a row without a better score (default None: never stop).
+        Giving any of them turns watching on; ``run.monitor`` holds the scores and the stop epoch. A watched
+        fit that does not stop gives the same bytes as an unwatched one.
     **model_params
         Passed to the generator (e.g. ``epochs=50`` for CTGAN/TVAE/CopulaGAN; ``min_leaf=10`` for CART).
 
@@ -85,6 +94,7 @@ def fit(
         target=target,
         params=model_params,
         keep=keep,
+        monitor={"every": monitor_every, "rows": monitor_rows, "patience": patience},
     )
     real = df.copy(deep=True)
     source = source_fingerprint(real)
@@ -123,6 +133,7 @@ def fit(
         loss=fitted.loss,
         notes=fitted.notes,
         identifiers=roles,
+        monitor=fitted.monitor,
     )
 
 

@@ -37,6 +37,11 @@ class Run:
     identifiers : tuple of ColumnRole
         The direct and quasi-identifiers detected before fitting and what was done with each
         (see :mod:`synthnb.identifiers`).
+    loss : pandas.DataFrame or None
+        A neural model's loss per epoch (and batch, for TVAE), as SDV's ``get_loss_values`` gives it.
+    monitor : TrainingMonitor or None
+        A watched neural fit's interim scores, the epochs it ran and where it stopped
+        (see :mod:`synthnb.generators.monitor`).
     """
 
     synthetic: Any
@@ -53,6 +58,7 @@ class Run:
     loss: Any = field(default=None, repr=False)
     notes: tuple[str, ...] = ()
     identifiers: tuple[Any, ...] = ()
+    monitor: Any = field(default=None, repr=False)
 
     @property
     def n_fitted(self) -> int:

@@ -32,6 +32,8 @@ class FitSpec:
     params: Mapping[str, Any] = field(default_factory=dict)
     #: direct identifiers learned from the real values because the user asked (not replaced)
     keep: tuple[str, ...] = ()
+    #: interim scores and early stopping of a neural fit (:class:`synthnb.generators.monitor.MonitorOptions`)
+    monitor: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (used by provenance records and the reproduce call)."""
@@ -44,6 +46,8 @@ class FitSpec:
             "target": self.target,
             "params": dict(sorted(self.params.items())),
             "keep": list(self.keep),
+            # only when watched: a stopping rule decides the bytes, so it is part of the recipe
+            **({"monitor": self.monitor.to_dict()} if self.monitor is not None else {}),
         }
 
 
@@ -80,6 +84,7 @@ def make_spec(
     target: str | None = None,
     params: Mapping[str, Any] | None = None,
     keep: str | Iterable[str] | None = None,
+    monitor: Mapping[str, Any] | None = None,
 ) -> FitSpec:
     """Validate the arguments of ``synthnb.fit`` against the source table's columns."""
     columns = list(columns)
@@ -131,6 +136,9 @@ def make_spec(
             )
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs <= 0:
             raise SynthnbError(f"epochs must be a positive integer, got {epochs!r}; for example epochs=50.")
+    from synthnb.generators.monitor import monitor_options
+
+    watch = monitor_options(model_name, epochs, **dict(monitor or {}))
     return FitSpec(
         model=model_name,
         rows=rows,
@@ -140,6 +148,7 @@ def make_spec(
         target=target,
         params=params,
         keep=kept,
+        monitor=watch,
     )
 
 

@@ -31,6 +31,7 @@ class Fitted:
     loss: Any
     timings: dict[str, float]
     notes: tuple[str, ...]
+    monitor: Any = None  # a TrainingMonitor when the fit was watched (see synthnb.generators.monitor)
 
 
 def _synthesizer_class(model: str):
@@ -98,15 +99,17 @@ def fit_and_sample(train, spec: FitSpec, n_rows: int, progress: ProgressCallback
     emit(progress, "prepare", 1, 1, "ready")
 
     epochs = getattr(synthesizer, "epochs", None) if spec.model != "gaussian_copula" else None
+    watch = _Watch(synthesizer, train, spec, epochs) if epochs is not None and spec.monitor is not None else None
     t1 = time.perf_counter()
     emit(progress, "fit", 0, epochs, "fitting")
-    with _quiet(caught), seeded(spec.seed), _epoch_listener(synthesizer, epochs, progress):
+    with _quiet(caught), seeded(spec.seed), _epoch_listener(synthesizer, epochs, progress, watch):
         try:
             synthesizer.fit({_TABLE: train})
         except SynthnbError:
             raise
         except (ValueError, TypeError) as exc:
             raise SynthnbError(f"SDV could not fit {spec.model} on this table: {exc}") from exc
+    monitor = None if watch is None else watch.result()
     timings["fit"] = time.perf_counter() - t1
     if epochs is None:  # neural fits already reported their last epoch, with its loss
         emit(progress, "fit", 1, 1, "fitted")
@@ -129,7 +132,7 @@ def fit_and_sample(train, spec: FitSpec, n_rows: int, progress: ProgressCallback
             loss = synthesizer.get_loss_values()
     synthetic = synthetic.reset_index(drop=True)
     notes = tuple(dict.fromkeys(str(w.message).strip() for w in caught))
-    return Fitted(synthetic, synthesizer, loss, timings, notes)
+    return Fitted(synthetic, synthesizer, loss, timings, notes, monitor)
 
 
 def _learn_every_column(metadata, train) -> None:
@@ -187,22 +190,43 @@ def _quiet(caught: list):
 
 
 class _EpochIterator:
-    """Stands in for the ``tqdm`` that ctgan wraps its epoch loop in, reporting each epoch's loss."""
+    """Stands in for the ``tqdm`` that ctgan wraps its epoch loop in: reports, watches and may stop it.
 
-    def __init__(self, iterable, synthesizer, progress, **_ignored):
+    After each finished epoch it reports the epoch's loss and, every ``watch.every`` epochs, takes the
+    interim score; when the watch says stop, the iteration ends there, so ctgan's ``for`` loop ends and the
+    remaining epochs are never trained.
+    """
+
+    def __init__(self, iterable, synthesizer, progress, watch, **_ignored):
         self._iterable = iterable
         self._synthesizer = synthesizer
         self._progress = progress
+        self._watch = watch
         self._total = len(iterable) if hasattr(iterable, "__len__") else None
 
     def __iter__(self):
+        if self._watch is not None:
+            self._watch.started = True
         for done, item in enumerate(self._iterable):
-            if done:
-                self._report(done)
+            if done and self._after_epoch(done):
+                return  # early stop: ctgan's loop ends after `done` epochs
             yield item
-        self._report(self._total or 0)
+        self._after_epoch(self._total or 0)
 
-    def _report(self, done: int) -> None:
+    def _after_epoch(self, done: int) -> bool:
+        """Report epoch *done*, score it when due; True when training should stop here."""
+        metrics = self._losses()
+        stop = False
+        if self._watch is not None:
+            self._watch.epochs_run = done
+            score = self._watch.check(done)
+            if score is not None:
+                metrics["fidelity"] = score
+                stop = self._watch.should_stop() and done < (self._total or 0)
+        emit(self._progress, "fit", done, self._total, _STOPPED if stop else "epoch", **metrics)
+        return stop
+
+    def _losses(self) -> dict[str, float]:
         metrics = {}
         model = getattr(self._synthesizer, "_model", None)
         losses = getattr(model, "loss_values", None)
@@ -213,7 +237,7 @@ class _EpochIterator:
                     continue
                 key = col.lower().replace("distriminator", "discriminator").replace(" ", "_")
                 metrics[key] = float(last[col].astype(float).mean())
-        emit(self._progress, "fit", done, self._total, "epoch", **metrics)
+        return metrics
 
     def set_description(self, *args, **kwargs):
         pass
@@ -228,22 +252,103 @@ class _EpochIterator:
         pass
 
 
+#: the message of the fit event at which training stopped early (the progress view ends the fit stage on it)
+_STOPPED = "stopped early"
+
+
+class _Watch:
+    """The interim score of a training synthesizer, and the early-stopping decision on the scores so far."""
+
+    def __init__(self, synthesizer, train, spec: FitSpec, epochs: int):
+        self.synthesizer = synthesizer
+        self.train = train
+        self.seed = spec.seed
+        self.options = spec.monitor
+        self.epochs = epochs
+        self.epochs_run = 0
+        self.started = False
+        self.checks: list[tuple[int, float]] = []
+        self.seconds = 0.0
+
+    def check(self, epoch: int) -> float | None:
+        """The interim score after *epoch*, when one is due, else None."""
+        if epoch % self.options.every:
+            return None
+        t0 = time.perf_counter()
+        rows = interim_sample(self.synthesizer, self.options.rows, self.seed)
+        from synthnb.generators.monitor import column_shapes_score
+
+        columns = self.synthesizer.get_metadata().to_dict()["tables"][_TABLE]["columns"]
+        score = column_shapes_score(self.train, rows, columns)
+        self.checks.append((epoch, score))
+        self.seconds += time.perf_counter() - t0
+        return score
+
+    def should_stop(self) -> bool:
+        from synthnb.generators.monitor import stop_epoch
+
+        return stop_epoch(self.checks, self.options.patience) is not None
+
+    def result(self):
+        from synthnb.generators.monitor import TrainingMonitor
+
+        if not self.started:
+            import ctgan
+
+            # synthnb's only hook into training is ctgan's tqdm-wrapped epoch loop; say so if it has gone
+            raise SynthnbError(
+                f"ctgan {ctgan.__version__} no longer runs its epochs through the loop synthnb watches, so the "
+                "fit could not be monitored; fit without monitor_every/monitor_rows/patience, or install the "
+                "ctgan version synthnb's requirements name."
+            )
+        stopped = self.epochs_run if self.epochs_run < self.epochs else None
+        return TrainingMonitor(
+            self.options, self.epochs, self.epochs_run, stopped, tuple(self.checks), round(self.seconds, 3)
+        )
+
+
+def interim_sample(synthesizer, rows: int, seed: int):
+    """*rows* rows, in the real table's columns, from a synthesizer whose model is (still) training.
+
+    The sample comes from a deep copy of the synthesizer, reset and seeded with *seed* the way the final
+    sample is, inside :func:`synthnb._rng.forked`: nothing the training reads or the final sample starts from
+    (global random states, the model's random states, batch-norm statistics, the transformers' random
+    states) is touched. The copy is marked fitted only so that SDV's own ``sample`` (rounding, min/max and
+    constraints included) runs on it.
+    """
+    import copy
+
+    from synthnb._rng import forked
+
+    with forked(seed):
+        clone = copy.deepcopy(synthesizer)
+        clone._fitted = True
+        clone.reset_sampling()
+        clone._set_random_state(seed)
+        import torch
+
+        with torch.no_grad():
+            return clone.sample(rows)[_TABLE].reset_index(drop=True)
+
+
 @contextlib.contextmanager
-def _epoch_listener(synthesizer, epochs, progress):
-    """Report per-epoch loss for CTGAN/TVAE/CopulaGAN.
+def _epoch_listener(synthesizer, epochs, progress, watch=None):
+    """Report per-epoch loss for CTGAN/TVAE/CopulaGAN, take interim scores and stop early (*watch*).
 
     ctgan offers no epoch callback: its loops iterate over ``tqdm(range(epochs))`` looked up in
     the module at call time. For the length of this fit we swap that name for an iterator that
-    reports the loss of each finished epoch, and put tqdm back afterwards.
+    reports the loss of each finished epoch (and can end the loop), and put tqdm back afterwards.
+    ``_Watch.result`` raises if a watched fit never went through the iterator (ctgan changed its loop);
+    tests/test_monitor.py checks the loop's shape too.
     """
-    if progress is None or epochs is None:
+    if (progress is None and watch is None) or epochs is None:
         yield
         return
     from ctgan.synthesizers import ctgan as ctgan_module
     from ctgan.synthesizers import tvae as tvae_module
 
     def factory(iterable=None, *args, **kwargs):
-        return _EpochIterator(iterable, synthesizer, progress)
+        return _EpochIterator(iterable, synthesizer, progress, watch)
 
     saved = [(m, m.tqdm) for m in (ctgan_module, tvae_module)]
     for module, _ in saved:

@@ -30,6 +30,19 @@ __all__ = ["fit_command", "parse_fit"]
     default=None,
     help="comma-separated direct identifiers to learn from the real values instead of replacing them",
 )
+@argument(
+    "--monitor-every",
+    type=int,
+    default=None,
+    help="ctgan/tvae/copulagan: an interim fidelity score every N epochs (default: a tenth of the epochs)",
+)
+@argument("--monitor-rows", type=int, default=None, help="rows sampled for each interim score (default 1000)")
+@argument(
+    "--patience",
+    type=int,
+    default=None,
+    help="stop training after N interim scores in a row without improvement (default: never stop early)",
+)
 @argument("--no-report", action="store_true", help="do not show the evaluation after fitting")
 def fit_command(line):
     """Fit a generator on a DataFrame and bind a synthetic copy.
@@ -39,6 +52,9 @@ def fit_command(line):
     dropped) unless named in --keep.
 
     Example: %synth fit adult --model ctgan --epochs 50 --sensitive sex,race --target income
+
+    Any of --monitor-every, --monitor-rows, --patience watches a neural fit: the live view plots the interim
+    scores next to the loss, and with --patience training stops early (e.g. --monitor-every 5 --patience 3).
     """
 
 
@@ -84,6 +100,9 @@ def execute(magics, rest: str):
         sensitive=args.sensitive,
         target=args.target,
         keep=args.keep,
+        monitor_every=args.monitor_every,
+        monitor_rows=args.monitor_rows,
+        patience=args.patience,
         progress=view,
         **params,
     )

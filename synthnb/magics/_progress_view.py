@@ -19,6 +19,8 @@ __all__ = ["IdentifiersView", "ProgressView"]
 _MIN_INTERVAL = 0.2  # seconds between two updates sent to the front end
 _TICK = 1.0  # seconds between two updates of a running stage's elapsed time when its work says nothing
 _DONE_MESSAGES = ("fitted", "ready", "sampled")  # a stage of unknown length that ended
+_STOPPED = "stopped early"  # the fit event at which a watched neural fit ended before its last epoch
+_CHART_INTERVAL = 0.5  # seconds between two redraws of the training chart while epochs come in
 
 
 class ProgressView:
@@ -42,6 +44,10 @@ class ProgressView:
         self._stop = threading.Event()
         self._timer: threading.Thread | None = None
         self._hooked = None  # the shell whose post_execute event stops the timer
+        self._losses: dict[str, list[tuple[int, float]]] = {}  # a neural fit's loss per epoch, by series
+        self._fidelity: list[tuple[int, float]] = []  # its interim scores
+        self._chart = ""
+        self._chart_drawn = 0.0
 
     def __call__(self, event: ProgressEvent) -> None:
         if event.message == "identifiers":
@@ -52,6 +58,7 @@ class ProgressView:
         finished = _finished(event)
         with self._lock:
             new_stage = event.stage not in self._started
+            self._record_epoch(event)
             self._state[event.stage] = event
             self._started.setdefault(event.stage, now)
             if finished:
@@ -122,10 +129,42 @@ class ProgressView:
             )
             rows_text.append(f"{stage:<8} {pct:>5}  {elapsed:>7}  {detail}".rstrip())
         body = "".join(rows_html)
+        chart = self._chart_html(now)
         return {
-            "text/html": f"<div class='synthnb-progress'><b>{html.escape(self._title)}</b><table>{body}</table></div>",
-            "text/plain": self._title + "\n" + "\n".join(rows_text),
+            "text/html": f"<div class='synthnb-progress'><b>{html.escape(self._title)}</b><table>{body}</table>"
+            f"{chart}</div>",
+            "text/plain": self._title + "\n" + "\n".join(rows_text) + self._chart_text(),
         }
+
+    def _record_epoch(self, ev: ProgressEvent) -> None:
+        if ev.stage != "fit" or not ev.done or ev.message not in ("epoch", _STOPPED):
+            return
+        for key, value in ev.metrics.items():
+            if key == "fidelity":
+                self._fidelity.append((ev.done, float(value)))
+            else:
+                self._losses.setdefault(key, []).append((ev.done, float(value)))
+
+    def _chart_html(self, now: float) -> str:
+        """The training chart, redrawn at most every half second while training (always at the fit's end)."""
+        if not self._losses and not self._fidelity:
+            return ""
+        fit = self._state.get("fit")
+        final = "fit" in self._ended
+        if final or not self._chart or now - self._chart_drawn >= _CHART_INTERVAL:
+            from synthnb.magics._training_chart import training_svg
+
+            stopped = fit.done if fit is not None and fit.message == _STOPPED else None
+            self._chart = training_svg(None if fit is None else fit.total, self._losses, self._fidelity, stopped)
+            self._chart_drawn = now
+        return f"<div class='synthnb-training-chart'>{self._chart}</div>"
+
+    def _chart_text(self) -> str:
+        if not self._fidelity:
+            return ""
+        best_epoch, best = max(self._fidelity, key=lambda es: (es[1], -es[0]))
+        epoch, last = self._fidelity[-1]
+        return f"\ninterim fidelity: {last:.3f} after epoch {epoch}; best {best:.3f} (epoch {best_epoch})"
 
     def _seconds(self, stage: str, now: float) -> float | None:
         """Seconds *stage* took (ended) or has taken so far (running); None before it starts."""
@@ -157,7 +196,7 @@ class IdentifiersView:
 def _finished(ev: ProgressEvent) -> bool:
     if ev.total is None:
         return ev.message in _DONE_MESSAGES
-    return ev.done >= ev.total
+    return ev.done >= ev.total or ev.message == _STOPPED
 
 
 def _shell():
@@ -170,6 +209,8 @@ def _detail(ev: ProgressEvent) -> str:
     parts = []
     if ev.message == "epoch" and ev.total:
         parts.append(f"epoch {ev.done}/{ev.total}")
+    elif ev.message == _STOPPED and ev.total:
+        parts.append(f"stopped early after epoch {ev.done}/{ev.total}")
     elif ev.message and ev.message != "epoch":
         parts.append(ev.message)
     parts.extend(f"{k.replace('_', ' ')} {v:+.3f}" for k, v in sorted(ev.metrics.items()))

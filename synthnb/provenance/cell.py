@@ -55,6 +55,7 @@ def provenance_cell_source(run, name: str, df_name: str) -> str:
         ("sensitive", gen["sensitive"]),
         ("target", gen["target"]),
         *([("keep", gen["keep"])] if gen.get("keep") else []),
+        *_monitor_kwargs(gen),
         ("source_sha256", src["sha256"]),
         ("source_rows", src["rows"]),
         ("source_columns", src["columns"]),
@@ -76,6 +77,14 @@ def provenance_cell_source(run, name: str, df_name: str) -> str:
     lines.append(f"{_INDENT}current=globals().get({name!r}),")
     lines.append(")")
     return "\n".join(lines) + "\n"
+
+
+def _monitor_kwargs(gen: dict) -> list[tuple[str, Any]]:
+    """The watching options of a monitored fit: with a patience they decide where training stops."""
+    mon = gen.get("monitor")
+    if not mon:
+        return []
+    return [("monitor_every", mon["every"]), ("monitor_rows", mon["rows"]), ("patience", mon["patience"])]
 
 
 def _literal(value: Any, indent: int, width: int = 110) -> str:

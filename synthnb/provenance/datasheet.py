@@ -259,6 +259,7 @@ def _collection(rec, evaluation) -> str:
         [
             f"- **Mechanism**: sampled from {library}'s {gen['label']} synthesizer (`{gen['model']}`; {params}), "
             f"seed {gen['seed']}, fitted on {rec['split']['fitted_rows']:,} of the {src['rows']:,} real rows.",
+            *_training(gen),
             f"- **When**: {rec['created']} (UTC). **Libraries**: "
             + ", ".join(f"{k} {v}" for k, v in rec["versions"].items())
             + ".",
@@ -266,6 +267,26 @@ def _collection(rec, evaluation) -> str:
             "names and types), never its values. How the real data was collected is for a person to state below.",
         ]
     )
+
+
+def _training(gen) -> list[str]:
+    """How a watched neural fit trained: its interim scores and where it stopped."""
+    mon = gen.get("monitor")
+    if not mon:
+        return []
+    if mon["stopped_epoch"] is not None:
+        end = (
+            f"training stopped early after epoch {mon['stopped_epoch']} of {mon['epochs']}, {mon['patience']} "
+            "check(s) in a row without a better score"
+        )
+    else:
+        rule = "never stop early" if mon["patience"] is None else f"stop after {mon['patience']} checks without gain"
+        end = f"all {mon['epochs']} epochs ran (rule: {rule})"
+    best = "" if mon["best_epoch"] is None else f"; best score {mon['best_score']:.3f} after epoch {mon['best_epoch']}"
+    return [
+        f"- **Training**: an interim column-shapes score of {mon['rows']:,} sampled rows against the training rows "
+        f"every {mon['every']} epoch(s){best}; {end}. The model kept is the last trained one."
+    ]
 
 
 def _preprocessing(rec, evaluation) -> str:

@@ -26,6 +26,9 @@ def reproduce(
     sensitive: Iterable[str] | None = None,
     target: str | None = None,
     keep: Iterable[str] | None = None,
+    monitor_every: int | None = None,
+    monitor_rows: int | None = None,
+    patience: int | None = None,
     source_sha256: str | None = None,
     source_rows: int | None = None,
     source_columns: Iterable[str] | None = None,
@@ -50,6 +53,9 @@ def reproduce(
     model, seed, rows, holdout, params, sensitive, target, keep
         The recipe, as :func:`synthnb.fit` takes it (*keep*: direct identifiers learned from the real
         values by override).
+    monitor_every, monitor_rows, patience
+        How a neural fit was watched (see :func:`synthnb.fit`); with a patience they decide the epoch
+        training stopped at, so an early-stopped table is re-created by stopping at the same epoch.
     source_sha256, source_rows, source_columns
         The recorded source fingerprint (see :func:`synthnb.fingerprint.source_fingerprint`).
     synthetic_sha256 : str, optional
@@ -138,6 +144,9 @@ def reproduce(
         sensitive=list(sensitive or []) or None,
         target=target,
         keep=list(keep or []) or None,
+        monitor_every=monitor_every,
+        monitor_rows=monitor_rows,
+        patience=patience,
         progress=progress,
         **dict(params or {}),
     )
