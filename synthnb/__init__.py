@@ -21,6 +21,7 @@ __all__ = [
     "SynthnbError",
     "SynthnbWarning",
     "__version__",
+    "augment",
     "evaluate",
     "export",
     "fit",
@@ -34,6 +35,7 @@ __all__ = [
 # public name -> module that defines it; resolved on first access so the import stays light
 _LAZY = {
     "fit": "synthnb.api",
+    "augment": "synthnb.augment",
     "Run": "synthnb.run",
     "evaluate": "synthnb.evaluation",
     "Evaluation": "synthnb.evaluation",

@@ -29,6 +29,7 @@ SECTION_MODULES = (
     "synthnb.evaluation.utility",
     "synthnb.evaluation.privacy",
     "synthnb.evaluation.fairness",
+    "synthnb.evaluation.groups",
 )
 
 #: what a section may need of the inputs -> (what is missing, in words; how to give it)

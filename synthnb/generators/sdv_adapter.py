@@ -376,3 +376,54 @@ def load_synthesizer(data: bytes):
         return sdv_load(path)
     finally:
         os.unlink(path)
+
+
+def sample_group(synthesizer, model: str, column: str, value, n_rows: int, seed: int, max_draws: int = 200):
+    """*n_rows* synthetic rows with ``column == value``, drawn by the generator's own conditioning.
+
+    CTGAN and CopulaGAN condition their generator on the category (ctgan's ``sample(n, column, value)`` on
+    the transformed table, then SDV's reverse transforms); their conditioning raises the category's chance
+    without forcing it, so the rows of other categories are dropped. The Gaussian copula samples from the
+    copula conditioned on the value (SDV's ``sample_from_conditions``). TVAE has no conditioning: rows are
+    drawn and those of the group kept. Every path stops after ``max_draws`` × *n_rows* drawn rows (at least
+    100,000) and raises a SynthnbError when fewer than *n_rows* matched.
+    """
+    import pandas as pd
+
+    limit = max(max_draws * n_rows, 100_000)
+    kept, drawn = [], 0
+    with _quiet([]), seeded(seed):
+        if synthesizer._model is not None:
+            synthesizer._set_random_state(seed)
+        if model == "gaussian_copula":
+            from sdv.sampling import Condition
+
+            try:
+                out = synthesizer.sample_from_conditions(
+                    [Condition({column: value}, num_rows=n_rows)], max_tries_per_batch=max(limit // max(n_rows, 1), 1)
+                )
+            except ValueError as exc:
+                raise SynthnbError(
+                    f"the Gaussian copula could not sample {n_rows} rows with {column} = {value!r}: {exc}"
+                ) from exc
+            out = out[_TABLE] if isinstance(out, dict) else out
+            return out.reset_index(drop=True)
+        conditioned = model in ("ctgan", "copulagan")
+        batch = max(4 * n_rows, 1000)
+        while sum(len(k) for k in kept) < n_rows and drawn < limit:
+            if conditioned:
+                raw = synthesizer._model.sample(batch, column, value)
+                if model == "copulagan":
+                    raw = synthesizer._gaussian_normalizer_hyper_transformer.reverse_transform(raw)
+                rows = synthesizer.reverse_transform_constraints(synthesizer._data_processor.reverse_transform(raw))
+            else:
+                rows = synthesizer.sample(batch)[_TABLE]
+            drawn += batch
+            kept.append(rows[rows[column] == value])
+    out = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame()
+    if len(out) < n_rows:
+        raise SynthnbError(
+            f"{model} gave {len(out)} rows with {column} = {value!r} in {drawn:,} drawn rows, fewer than the "
+            f"{n_rows} asked for; ask for fewer rows, or use gaussian_copula or ctgan, which condition on the group."
+        )
+    return out.head(n_rows).reset_index(drop=True)

@@ -12,9 +12,9 @@ from synthnb.errors import SynthnbError
 
 
 def test_scores_are_flat_named_numbers(ev_3k):
-    assert ev_3k.section_names == ["fidelity", "diagnostic", "utility", "privacy", "fairness"]
+    assert ev_3k.section_names == ["fidelity", "diagnostic", "utility", "privacy", "fairness", "groups"]
     for key, value in ev_3k.scores.items():
-        assert key.split("_")[0] in {"fidelity", "diagnostic", "utility", "privacy", "fairness"}
+        assert key.split("_")[0] in {"fidelity", "diagnostic", "utility", "privacy", "fairness", "groups"}
         assert isinstance(value, float)
     assert all(isinstance(f, str) and f for f in ev_3k.findings)
 

@@ -19,7 +19,8 @@ from synthnb.evaluation._section import Section
 
 def test_the_registry_lists_every_section_once_in_tab_order():
     specs = section_specs()
-    assert list(specs) == list(section_names()) == ["fidelity", "diagnostic", "utility", "privacy", "fairness"]
+    names = ["fidelity", "diagnostic", "utility", "privacy", "fairness", "groups"]
+    assert list(specs) == list(section_names()) == names
     assert [s.title for s in card_specs()] == ["Fidelity", "Utility", "Privacy", "Fairness"]
     for name, spec in specs.items():
         assert spec.name == name and spec.compute.__module__ == f"synthnb.evaluation.{name}"

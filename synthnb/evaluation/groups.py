@@ -1,0 +1,503 @@
+"""By group: fidelity, utility and privacy of each sensitive column's groups, side by side with the whole table.
+
+Per group of each sensitive column:
+
+- fidelity: sdmetrics' column shapes (KSComplement for numbers and datetimes, TVComplement for the rest) of
+  every data column but the sensitive one, the group's real rows against the group's synthetic rows;
+- utility: the accuracy (R² for a numeric target) of the synthetic-trained model on the group's real test
+  rows, divided by the real-trained model's on the same rows (the utility section's models, not refitted);
+- privacy: the distance of each synthetic row to its closest training row and of each held-out row to its
+  closest training row (the privacy section's DCR), their medians' ratio per group (DCR protection), and
+  the share of the group's synthetic rows that copy a training row exactly.
+
+A group is flagged when its score is more than :data:`MARGIN` below the whole table's and the whole table's
+score lies outside the group's 95% bootstrap interval (:data:`RESAMPLES` seeded resamples of the group's
+rows, computed from per-row contributions, so nothing is refitted).
+"""
+
+from __future__ import annotations
+
+from synthnb.evaluation._registry import SectionSpec
+from synthnb.evaluation._section import Section, versions
+
+__all__ = [
+    "MARGIN",
+    "MIN_ROWS",
+    "RESAMPLES",
+    "SPEC",
+    "bootstrap_counts",
+    "column_shapes",
+    "groups",
+    "shapes_interval",
+]
+
+MARGIN = 0.05  # a group's score this far below the whole table's, and outside its interval, is a finding
+MIN_ROWS = 20  # fewer rows on either side: the group is shown but not judged
+RESAMPLES = 200  # bootstrap resamples per group and aspect
+_CHUNK = 50  # resamples computed at once (bounds memory on large groups)
+
+
+def _labels(series):
+    from synthnb.evaluation.fairness import _groups
+
+    return _groups(series)
+
+
+def _rng(seed: int, *keys: str):
+    """A generator seeded from the run's seed and the names of what is resampled (stable across processes)."""
+    import zlib
+
+    import numpy as np
+
+    return np.random.default_rng([int(seed), zlib.crc32("\x00".join(keys).encode("utf-8"))])
+
+
+def bootstrap_counts(n: int, rng, resamples: int = RESAMPLES):
+    """How often each of *n* rows is drawn in each resample: a (resamples, n) integer matrix."""
+    import numpy as np
+
+    draws = rng.integers(0, n, size=(resamples, n))
+    offsets = (np.arange(resamples) * n)[:, None]
+    return np.bincount((draws + offsets).ravel(), minlength=resamples * n).reshape(resamples, n)
+
+
+def _shape_metric(sdtype: str):
+    from sdmetrics.single_column import KSComplement, TVComplement
+
+    return KSComplement if sdtype in ("numerical", "datetime") else TVComplement
+
+
+def column_shapes(real, synthetic, sdtypes: dict[str, str]) -> float:
+    """Mean of sdmetrics' KSComplement / TVComplement over *sdtypes*' columns (sdmetrics' Column Shapes)."""
+    import math
+    import warnings
+
+    values = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for col, t in sdtypes.items():
+            r, s = real[col].dropna(), synthetic[col].dropna()
+            if len(r) == 0 or len(s) == 0:
+                continue
+            v = float(_shape_metric(t).compute(r, s))
+            if not math.isnan(v):
+                values.append(v)
+    return float(sum(values) / len(values)) if values else float("nan")
+
+
+def _numbers(series):
+    import pandas as pd
+
+    from synthnb.evaluation.privacy import _exact_numbers
+
+    if series.dtype.kind == "M":
+        return pd.to_numeric(series).astype(float).where(series.notna()).to_numpy()
+    return _exact_numbers(series).astype(float)
+
+
+def _ks_complements(real_col, syn_col, c_real, c_syn):
+    """1 − KS statistic for each resample; *c_real*, *c_syn* are row counts (resamples × rows)."""
+    import numpy as np
+
+    r, s = _numbers(real_col), _numbers(syn_col)
+    keep_r, keep_s = ~np.isnan(r), ~np.isnan(s)
+    r, s, c_real, c_syn = r[keep_r], s[keep_s], c_real[:, keep_r], c_syn[:, keep_s]
+    order_r, order_s = np.argsort(r, kind="stable"), np.argsort(s, kind="stable")
+    r, s = r[order_r], s[order_s]
+    points = np.unique(np.concatenate([r, s]))
+    at_r, at_s = np.searchsorted(r, points, "right"), np.searchsorted(s, points, "right")
+    cum_r = np.concatenate([np.zeros((len(c_real), 1)), np.cumsum(c_real[:, order_r], axis=1)], axis=1)
+    cum_s = np.concatenate([np.zeros((len(c_syn), 1)), np.cumsum(c_syn[:, order_s], axis=1)], axis=1)
+    f_r = cum_r[:, at_r] / np.maximum(cum_r[:, -1:], 1)
+    f_s = cum_s[:, at_s] / np.maximum(cum_s[:, -1:], 1)
+    return 1.0 - np.abs(f_r - f_s).max(axis=1)
+
+
+def _tv_complements(real_col, syn_col, c_real, c_syn):
+    """1 − total variation distance for each resample (missing values left out, as sdmetrics does)."""
+    import numpy as np
+    import pandas as pd
+
+    both = pd.concat([real_col, syn_col], ignore_index=True).astype("object")
+    codes, uniques = pd.factorize(both, use_na_sentinel=True)
+    k = max(len(uniques), 1)
+    code_r, code_s = codes[: len(real_col)], codes[len(real_col) :]
+
+    def shares(code, counts):
+        keep = code >= 0
+        freq = np.stack([np.bincount(code[keep], weights=c[keep], minlength=k) for c in counts])
+        return freq / np.maximum(freq.sum(axis=1, keepdims=True), 1)
+
+    return 1.0 - 0.5 * np.abs(shares(code_r, c_real) - shares(code_s, c_syn)).sum(axis=1)
+
+
+def _shapes_of_counts(real, synthetic, sdtypes, c_real, c_syn):
+    """The column-shapes score for each row of the count matrices (how often each row is drawn)."""
+    import numpy as np
+
+    per_col = []
+    for col, t in sdtypes.items():
+        if real[col].notna().sum() == 0 or synthetic[col].notna().sum() == 0:
+            continue
+        fn = _ks_complements if t in ("numerical", "datetime") else _tv_complements
+        per_col.append(fn(real[col], synthetic[col], c_real, c_syn))
+    return np.mean(per_col, axis=0) if per_col else np.full(len(c_real), np.nan)
+
+
+def _subset_counts(n: int, k: int, rng, resamples: int):
+    """1 for each of *k* rows drawn without replacement from *n*, per resample: a (resamples, n) matrix."""
+    import numpy as np
+
+    out = np.zeros((resamples, n), dtype=np.int64)
+    for b in range(resamples):
+        out[b, rng.permutation(n)[:k]] = 1
+    return out
+
+
+def shapes_interval(real, synthetic, sdtypes: dict[str, str], rng, resamples: int = RESAMPLES):
+    """The column-shapes score of each bootstrap resample of *real*'s and *synthetic*'s rows (a numpy array)."""
+    import numpy as np
+
+    out = []
+    for start in range(0, resamples, _CHUNK):
+        b = min(_CHUNK, resamples - start)
+        c_real, c_syn = bootstrap_counts(len(real), rng, b), bootstrap_counts(len(synthetic), rng, b)
+        out.append(_shapes_of_counts(real, synthetic, sdtypes, c_real, c_syn))
+    return np.concatenate(out)
+
+
+def shapes_at_size(real, synthetic, sdtypes: dict[str, str], n_real: int, n_syn: int, rng, resamples: int = RESAMPLES):
+    """The whole table's column shapes at a group's size: the mean score of random subsets of *n_real* real and
+    *n_syn* synthetic rows (drawn without replacement). KS and TV distances between fewer rows are larger by
+    sampling noise alone, so a group is compared with the whole table at its own size."""
+    import numpy as np
+
+    out = []
+    for start in range(0, resamples, _CHUNK):
+        b = min(_CHUNK, resamples - start)
+        c_real = _subset_counts(len(real), n_real, rng, b)
+        c_syn = _subset_counts(len(synthetic), n_syn, rng, b)
+        out.append(_shapes_of_counts(real, synthetic, sdtypes, c_real, c_syn))
+    return float(np.nanmean(np.concatenate(out)))
+
+
+def _utility_rows(models):
+    """Per real test row: whether each model is right (classification) or its squared error (regression)."""
+    import numpy as np
+
+    y = np.asarray(models.y_test)
+    if models.task == "regression":
+        y = y.astype(float)
+        return y, (np.asarray(models.pred_synthetic, float) - y) ** 2, (np.asarray(models.pred_real, float) - y) ** 2
+    y = y.astype(str)
+    return (
+        y,
+        (np.asarray(models.pred_synthetic).astype(str) == y) * 1.0,
+        (np.asarray(models.pred_real).astype(str) == y) * 1.0,
+    )
+
+
+def _utility_scores(task, y, a_syn, a_real, counts):
+    """(synthetic-trained metric, real-trained metric, ratio) per row of *counts* (weights on the rows)."""
+    import numpy as np
+
+    w = counts.astype(float)
+    n = w.sum(axis=1)
+    if task == "regression":
+        mean = (w @ y) / n
+        sst = w @ (y**2) - n * mean**2
+        syn, real = 1.0 - (w @ a_syn) / sst, 1.0 - (w @ a_real) / sst
+    else:
+        syn, real = (w @ a_syn) / n, (w @ a_real) / n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(real > 0, np.minimum(np.maximum(syn, 0.0) / real, 1.0), np.nan)
+    return syn, real, ratio
+
+
+def _protection(syn_d, base_d):
+    """min(median synthetic DCR ÷ median baseline DCR, 1); 1 when the baseline's median is 0."""
+    import numpy as np
+
+    med_s, med_b = np.median(syn_d, axis=-1), np.median(base_d, axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(med_b == 0, 1.0, np.minimum(med_s / med_b, 1.0))
+
+
+def _resampled_protection(syn_d, base_d, rng):
+    import numpy as np
+
+    out = []
+    for start in range(0, RESAMPLES, _CHUNK):
+        b = min(_CHUNK, RESAMPLES - start)
+        s = syn_d[rng.integers(0, len(syn_d), size=(b, len(syn_d)))]
+        h = base_d[rng.integers(0, len(base_d), size=(b, len(base_d)))]
+        out.append(_protection(s, h))
+    return np.concatenate(out)
+
+
+def _judge(score, overall, samples):
+    """(low, high, finding?) of a group's score against the whole table's."""
+    import numpy as np
+
+    samples = samples[~np.isnan(samples)]
+    if not len(samples) or score != score or overall != overall:
+        return float("nan"), float("nan"), False
+    low, high = (float(v) for v in np.quantile(samples, [0.025, 0.975]))
+    return low, high, bool(score < overall - MARGIN and not low <= overall <= high)
+
+
+def _distances(ctx):
+    """DCR of every synthetic row and of every baseline row (held-out, or shuffled columns) to the training rows."""
+    import numpy as np
+    import pandas as pd
+
+    from synthnb.evaluation._dcr import dcr
+
+    types = {c: t for c, t in ctx.sdtypes.items() if c not in set(ctx.direct_identifiers)} or ctx.sdtypes
+    syn_d, _ = dcr(ctx.synthetic, ctx.train, types)
+    if ctx.holdout is not None:
+        base = ctx.holdout
+    else:  # as the privacy section: columns shuffled independently, when no real rows were held out
+        rng = np.random.default_rng(ctx.seed)
+        base = pd.DataFrame({c: ctx.train[c].to_numpy()[rng.permutation(len(ctx.train))] for c in ctx.train.columns})
+    base_d, _ = dcr(base, ctx.train, types)
+    return syn_d, base, base_d
+
+
+def _round(v):
+    return None if v is None or v != v else round(float(v), 6)
+
+
+def groups(ctx) -> Section:
+    """Fidelity, utility and privacy of every group of every sensitive column, against the whole table."""
+    import numpy as np
+    import pandas as pd
+
+    from synthnb.errors import SynthnbError
+    from synthnb.evaluation._models import fitted_models
+    from synthnb.evaluation.privacy import exact_copy_share
+
+    if not ctx.sensitive:
+        raise SynthnbError("no sensitive columns; pass sensitive=['sex', ...] to break the evaluation down by group.")
+    models = None
+    notes = []
+    if ctx.target is not None:
+        try:
+            models = fitted_models(ctx)
+        except SynthnbError as exc:
+            notes.append(f"Utility by group not computed: {exc}")
+    else:
+        notes.append("Utility by group not computed: no target column (pass target='COLUMN').")
+    if models is not None:
+        y, a_syn, a_real = _utility_rows(models)
+        ones = np.ones((1, len(y)))
+        u_overall = float(_utility_scores(models.task, y, a_syn, a_real, ones)[2][0])
+        metric = "R²" if models.task == "regression" else "accuracy"
+    syn_d, base, base_d = _distances(ctx)
+    base_label = "held-out" if ctx.holdout is not None else "shuffled"
+    p_overall = float(_protection(syn_d, base_d))
+    data = set(ctx.data_columns)
+
+    scores, tables, figures, findings, worst = {}, {}, [], [], []
+    for col in ctx.sensitive:
+        shapes_types = {c: t for c, t in ctx.sdtypes.items() if c in data and c != col}
+        f_overall = column_shapes(ctx.real, ctx.synthetic, shapes_types)
+        g_real, g_syn, g_base = _labels(ctx.real[col]), _labels(ctx.synthetic[col]), _labels(base[col])
+        g_test = _labels(models.test_frame[col]) if models is not None else None
+        names = list(pd.Series(g_real).value_counts().index)
+        names += [g for g in dict.fromkeys(g_syn) if g not in set(names)]
+        rows = []
+        for g in names:
+            in_real, in_syn, in_base = g_real == g, g_syn == g, g_base == g
+            row = {col: g, "real rows": int(in_real.sum()), "synthetic rows": int(in_syn.sum())}
+            # fidelity
+            if row["real rows"] >= MIN_ROWS and row["synthetic rows"] >= MIN_ROWS:
+                real_g, syn_g = ctx.real[in_real], ctx.synthetic[in_syn]
+                f = column_shapes(real_g, syn_g, shapes_types)
+                rng = _rng(ctx.seed, "fidelity", col, g)
+                samples = shapes_interval(real_g, syn_g, shapes_types, rng)
+                at_size = shapes_at_size(ctx.real, ctx.synthetic, shapes_types, len(real_g), len(syn_g), rng)
+                lo, hi, flag = _judge(f, at_size, samples)
+                row.update({"fidelity": f, "fidelity low": lo, "fidelity high": hi, "fidelity finding": flag})
+                row["fidelity of all rows at this size"] = at_size
+            else:
+                row.update({"fidelity": np.nan, "fidelity low": np.nan, "fidelity high": np.nan})
+                row["fidelity of all rows at this size"] = np.nan
+                row["fidelity finding"] = False
+            # utility
+            if models is not None:
+                in_test = g_test == g
+                row["test rows"] = int(in_test.sum())
+                if row["test rows"] >= MIN_ROWS:
+                    one = np.ones((1, row["test rows"]))
+                    syn_m, real_m, ratio = (
+                        float(v[0])
+                        for v in _utility_scores(models.task, y[in_test], a_syn[in_test], a_real[in_test], one)
+                    )
+                    counts = bootstrap_counts(row["test rows"], _rng(ctx.seed, "utility", col, g))
+                    samples = _utility_scores(models.task, y[in_test], a_syn[in_test], a_real[in_test], counts)[2]
+                    lo, hi, flag = _judge(ratio, u_overall, samples)
+                else:
+                    syn_m = real_m = ratio = lo = hi = np.nan
+                    flag = False
+                row.update(
+                    {
+                        f"{metric} synthetic-trained": syn_m,
+                        f"{metric} real-trained": real_m,
+                        "utility": ratio,
+                        "utility low": lo,
+                        "utility high": hi,
+                        "utility finding": flag,
+                    }
+                )
+            # privacy
+            row[f"{base_label} rows"] = int(in_base.sum())
+            n_syn_g = row["synthetic rows"]
+            row["exact copy share"] = (
+                exact_copy_share(ctx.synthetic[in_syn], ctx.train, ctx.sdtypes) if n_syn_g else np.nan
+            )
+            row["median DCR synthetic"] = float(np.median(syn_d[in_syn])) if n_syn_g else np.nan
+            row[f"median DCR {base_label}"] = float(np.median(base_d[in_base])) if in_base.any() else np.nan
+            if n_syn_g >= MIN_ROWS and row[f"{base_label} rows"] >= MIN_ROWS:
+                p = float(_protection(syn_d[in_syn], base_d[in_base]))
+                samples = _resampled_protection(syn_d[in_syn], base_d[in_base], _rng(ctx.seed, "privacy", col, g))
+                lo, hi, flag = _judge(p, p_overall, samples)
+            else:
+                p = lo = hi = np.nan
+                flag = False
+            row.update({"DCR protection": p, "privacy low": lo, "privacy high": hi, "privacy finding": flag})
+            rows.append(row)
+        table = pd.DataFrame(rows)
+        overall = {col: "(all rows)", "real rows": len(ctx.real), "synthetic rows": len(ctx.synthetic)}
+        overall["fidelity"] = f_overall
+        if models is not None:
+            overall.update({"test rows": len(y), "utility": u_overall})
+        overall.update({f"{base_label} rows": len(base), "DCR protection": p_overall})
+        overall["exact copy share"] = exact_copy_share(ctx.synthetic, ctx.train, ctx.sdtypes)
+        table = pd.concat([pd.DataFrame([overall]), table], ignore_index=True)
+        tables[f"by_{col}"] = table
+        _findings(col, table, models is not None, metric if models is not None else "", findings, worst)
+        for aspect in ("fidelity", "utility", "DCR protection"):
+            if aspect in table:
+                for g, v in zip(table[col], table[aspect], strict=True):
+                    if g != "(all rows)" and v == v:
+                        scores[f"groups_{col}_{g}_{aspect.replace(' ', '_').lower()}"] = float(v)
+        figures += _figures(col, table, models is not None, metric if models is not None else "", base_label)
+    flagged = sum(1 for _ in worst)
+    judged = [v for k, v in scores.items()]
+    score = float(min(judged)) if judged else float("nan")
+    scores["groups_findings"] = float(flagged)
+    headline = (
+        f"{flagged} group score{'s' if flagged != 1 else ''} more than {MARGIN:g} below the whole table's and outside "
+        "the group's 95% interval."
+        if flagged
+        else "No group scores clearly below the whole table (within the margin or the group's 95% interval)."
+    )
+    return SPEC.section(
+        score=score,
+        headline=headline,
+        scores=scores,
+        tables=tables,
+        figures=figures,
+        findings=worst + findings + notes,
+        library=versions("sdmetrics", "scikit-learn"),
+        decided_by="the lowest group score",
+    )
+
+
+def _findings(col, table, has_utility, metric, findings, worst) -> None:
+    overall = table.iloc[0]
+    aspects = [("fidelity", "fidelity", "column shapes")]
+    if has_utility:
+        aspects.append(("utility", "utility", f"{metric} ratio, synthetic- ÷ real-trained"))
+    aspects.append(("DCR protection", "privacy", "DCR protection"))
+    small = []
+    for _, row in table.iloc[1:].iterrows():
+        g = row[col]
+        for key, prefix, words in aspects:
+            if row[key] != row[key]:
+                continue
+            if row[f"{prefix} finding"]:
+                ref = row["fidelity of all rows at this size"] if key == "fidelity" else overall[key]
+                size = " at the group's size" if key == "fidelity" else ""
+                worst.append(
+                    f"{col} = {g}: {words} {row[key]:.3f} against {ref:.3f} for the whole table{size} "
+                    f"(95% interval {row[f'{prefix} low']:.3f}–{row[f'{prefix} high']:.3f}, {RESAMPLES} "
+                    f"resamples): the synthetic data serve this group worse."
+                )
+        if row["fidelity"] != row["fidelity"]:
+            small.append(f"{g} ({row['real rows']} real, {row['synthetic rows']} synthetic rows)")
+    if small:
+        findings.append(
+            f"{col}: too few rows to judge (fewer than {MIN_ROWS} real or synthetic rows): {'; '.join(small)}."
+        )
+
+
+def _figures(col, table, has_utility, metric, base_label) -> list[dict]:
+    body = table.iloc[1:]
+    cats = [str(g) for g in body[col]]
+    figs = [
+        {
+            "kind": "bars",
+            "title": f"Column shapes by {col}: each group's synthetic rows vs its real rows",
+            "column": col,
+            "highlight": True,
+            "percent": False,
+            "x_label": "column shapes (1 = same distributions)",
+            "categories": cats,
+            "series": {"synthetic vs real": [_round(v) for v in body["fidelity"]]},
+        }
+    ]
+    if has_utility:
+        figs.append(
+            {
+                "kind": "bars",
+                "title": f"{metric.capitalize()} by {col} on real test rows",
+                "column": col,
+                "highlight": True,
+                "percent": False,
+                "x_label": f"{metric} on the group's real test rows",
+                "categories": cats,
+                "series": {
+                    "trained on synthetic": [_round(v) for v in body[f"{metric} synthetic-trained"]],
+                    "trained on real": [_round(v) for v in body[f"{metric} real-trained"]],
+                },
+            }
+        )
+    figs.append(
+        {
+            "kind": "bars",
+            "title": f"Median distance to the closest training row by {col}",
+            "column": col,
+            "highlight": True,
+            "percent": False,
+            "x_label": "median DCR (0 = copies)",
+            "categories": cats,
+            "series": {
+                "synthetic rows": [_round(v) for v in body["median DCR synthetic"]],
+                f"{base_label} real rows" if base_label == "held-out" else "shuffled baseline": [
+                    _round(v) for v in body[f"median DCR {base_label}"]
+                ],
+            },
+        }
+    )
+    return figs
+
+
+SPEC = SectionSpec(
+    name="groups",
+    title="By group",
+    compute=groups,
+    method="For each group of each sensitive column: column shapes (sdmetrics KSComplement / TVComplement of every "
+    "other data column, the group's real rows vs its synthetic rows); the accuracy (R² for a number) of the "
+    "synthetic-trained model on the group's real test rows ÷ the real-trained model's (the utility section's "
+    "models); and DCR protection (median distance of the group's synthetic rows to the closest training row ÷ that "
+    "of its held-out rows) with the share of its synthetic rows that copy a training row exactly. The score is the "
+    "lowest group score.",
+    notes=f"A group is flagged when its score is more than {MARGIN:g} below the whole table's and the whole table's "
+    "score lies outside the group's 95% bootstrap interval ({RESAMPLES} seeded resamples of its rows). Groups with "
+    f"fewer than {MIN_ROWS} rows on either side are shown but not judged. Column shapes between fewer rows are lower "
+    "by sampling noise alone, so a group's are compared with the whole table's at the group's size (the mean over "
+    f"{RESAMPLES} random subsets of as many real and synthetic rows).",
+    needs=("sensitive",),
+)
