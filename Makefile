@@ -7,7 +7,7 @@ STAMP := $(VENV)/.synthnb-setup
 OUT ?= synthnb-out
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: setup lab demo test test-fast test-js lint bench clean browser-deps notebooks
+.PHONY: setup lab demo test test-fast test-js lint bench clean browser-deps notebooks labextension
 
 ## setup: a .venv in the repo with synthnb installed editable and every dependency (CPU-only torch)
 setup: $(STAMP)
@@ -41,6 +41,11 @@ EXT := widgets/labextension
 JLPM := PATH="$(abspath $(BIN)):$$PATH" $(abspath $(BIN))/jlpm
 test-js: setup $(EXT)/node_modules/.synthnb-installed
 	cd $(EXT) && $(JLPM) clean && $(JLPM) build:lib && $(JLPM) lint && $(JLPM) test
+
+## labextension: rebuild the committed extension bundle synthnb/labextension/ (and its sources.sha256) after a
+## change under widgets/labextension/; `make setup` does it when src/ changed. Commit the result.
+labextension: setup $(EXT)/node_modules/.synthnb-installed
+	cd $(EXT) && $(JLPM) build:prod
 
 # eslint & co. arrive with package.json; `make setup` installed the packages of an older one
 $(EXT)/node_modules/.synthnb-installed: $(EXT)/package.json $(EXT)/yarn.lock

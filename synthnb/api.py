@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from synthnb._frames import check_frame, fit_ready
+from synthnb._threads import limit_threads
 from synthnb.errors import SynthnbError
 from synthnb.progress import ProgressCallback, emit
 from synthnb.spec import make_spec
@@ -82,6 +83,7 @@ def fit(
     from synthnb.run import Run
 
     t0 = time.perf_counter()
+    limit_threads()  # numba/OpenMP/BLAS no wider than the CPUs this process may use (Binder's quota)
     check_frame(df, "df")
     spec = make_spec(
         df.columns,

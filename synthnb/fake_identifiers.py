@@ -32,6 +32,9 @@ def with_fakes(synthetic, real, train, roles, seed: int):
 
     by_column = {r.column: r for r in roles if r.role == "direct"}
     n_rows = len(synthetic)
+    if all(r.action == "keep" for r in by_column.values()) and list(synthetic.columns) == list(real.columns):
+        if synthetic.index.equals(pd.RangeIndex(n_rows)):
+            return synthetic  # nothing to put back: no second copy of the whole table
     out = {}
     for position, col in enumerate(real.columns):
         role = by_column.get(col)

@@ -154,7 +154,8 @@ def make_context(
             f"the synthetic table's columns differ from the real one (missing {missing}, extra {extra}); "
             "evaluate a synthetic table made from this real table."
         )
-    synthetic = synthetic[list(real.columns)]
+    if list(synthetic.columns) != list(real.columns):  # reorder (a copy) only when needed
+        synthetic = synthetic[list(real.columns)]
     idents = _columns(direct_identifiers)
     for col in idents:
         _check(col, real, "direct identifier", "real")

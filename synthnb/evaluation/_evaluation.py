@@ -8,6 +8,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from synthnb._threads import limit_threads
 from synthnb.evaluation._registry import NEEDS, section_names, section_spec
 from synthnb.evaluation._section import Section
 
@@ -212,6 +213,7 @@ def _failed(name: str, title: str, exc: BaseException, seconds: float) -> Sectio
 def _compute(name: str, ctx) -> Section:
     spec = section_spec(name)
     t0 = time.perf_counter()
+    limit_threads()  # in the computing thread: numba's and OpenMP's settings are per thread
     try:
         sec = spec.compute(ctx)
     except Exception as exc:  # one failing section must not hide the others

@@ -1,0 +1,80 @@
+"""How many CPUs this process may really use, and thread pools capped to that number.
+
+A Binder kernel sees every core of its host but gets a CPU quota of one or two (cgroup ``cpu.max``),
+and ``taskset`` narrows the affinity mask; numba, OpenMP and BLAS size their pools from the visible
+cores and then oversubscribe. Torch is left alone: its thread count decides the bytes of a fit and
+is pinned by :func:`synthnb._rng.seeded`.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import sys
+from pathlib import Path
+
+__all__ = ["available_cpus", "cgroup_cpu_limit", "limit_threads"]
+
+_CGROUP_ROOT = "/sys/fs/cgroup"
+
+
+def cgroup_cpu_limit(root: str | os.PathLike = _CGROUP_ROOT) -> int | None:
+    """CPUs allowed by the cgroup quota under *root* (v2 ``cpu.max``, else v1 CFS), rounded up; None if unlimited."""
+    root = Path(root)
+    v2 = _read(root / "cpu.max")
+    if v2 is not None:
+        quota, _, period = v2.partition(" ")
+        return _ratio(quota, period or "100000")
+    for cpu_dir in ("cpu", "cpu,cpuacct", "cpuacct,cpu"):
+        quota = _read(root / cpu_dir / "cpu.cfs_quota_us")
+        if quota is not None:
+            return _ratio(quota, _read(root / cpu_dir / "cpu.cfs_period_us") or "100000")
+    return None
+
+
+def _ratio(quota: str, period: str) -> int | None:
+    # "max" (v2) and -1 (v1) mean no quota
+    if quota in ("max", "") or int(quota) <= 0 or int(period) <= 0:
+        return None
+    return max(1, math.ceil(int(quota) / int(period)))
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text().strip()
+    except OSError:
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def available_cpus() -> int:
+    """min(affinity mask, cgroup quota), at least 1: the CPUs this process may use."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        cpus = os.cpu_count() or 1
+    quota = cgroup_cpu_limit()
+    if quota is not None:
+        cpus = min(cpus, quota)
+    return max(1, cpus)
+
+
+def limit_threads() -> int:
+    """Cap numba, OpenMP and BLAS to :func:`available_cpus` in this thread; returns that number.
+
+    Libraries loaded later size their pools from the environment variables, set here only where the
+    user has not set them; libraries already loaded are capped through threadpoolctl and numba's own
+    setting (both per calling thread for OpenMP and numba, so each entry point calls this).
+    """
+    n = available_cpus()
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        if var not in os.environ:
+            os.environ[var] = str(n)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=n)  # not as a context: the cap stays, the process may not use more anyway
+    numba = sys.modules.get("numba")
+    if numba is not None:
+        numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+    return n

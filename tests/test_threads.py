@@ -1,0 +1,63 @@
+"""Thread pools follow the CPUs the process may use: affinity (taskset) and the cgroup quota (Binder)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from synthnb._threads import cgroup_cpu_limit
+
+
+@pytest.mark.parametrize(
+    ("cpu_max", "expected"),
+    [("max 100000", None), ("50000 100000", 1), ("100000 100000", 1), ("150000 100000", 2), ("400000 200000", 2)],
+)
+def test_cgroup_v2_quota_is_rounded_up(tmp_path, cpu_max, expected):
+    (tmp_path / "cpu.max").write_text(cpu_max + "\n")
+    assert cgroup_cpu_limit(tmp_path) == expected
+
+
+@pytest.mark.parametrize(("quota", "period", "expected"), [("-1", "100000", None), ("250000", "100000", 3)])
+def test_cgroup_v1_cfs_quota(tmp_path, quota, period, expected):
+    cpu = tmp_path / "cpu,cpuacct"
+    cpu.mkdir()
+    (cpu / "cpu.cfs_quota_us").write_text(quota)
+    (cpu / "cpu.cfs_period_us").write_text(period)
+    assert cgroup_cpu_limit(tmp_path) == expected
+
+
+def test_no_cgroup_files_means_no_quota(tmp_path):
+    assert cgroup_cpu_limit(tmp_path) is None
+
+
+PROBE = """
+import json
+import numba, numpy, sklearn.ensemble  # loads OpenBLAS and scikit-learn's OpenMP before synthnb caps them
+from threadpoolctl import threadpool_info
+import pandas as pd
+import synthnb
+
+def counts():
+    return {"numba": numba.get_num_threads(), **{i["internal_api"]: i["num_threads"] for i in threadpool_info()}}
+
+before = counts()
+df = pd.DataFrame({"a": [float(i % 7) for i in range(60)], "b": ["x", "y", "z"] * 20})
+synthnb.fit(df, rows=20, seed=0)
+print(json.dumps({"before": before, "after": counts()}))
+"""
+
+
+@pytest.mark.skipif(shutil.which("taskset") is None or len(os.sched_getaffinity(0)) < 2, reason="needs taskset, 2 CPUs")
+def test_fit_caps_numba_and_openmp_to_one_cpu_under_taskset():
+    # the pools start at 2 (as they would on a host whose cores the process cannot all use)
+    env = {**os.environ, "NUMBA_NUM_THREADS": "2", "OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2"}
+    out = subprocess.run(
+        ["taskset", "-c", "0", sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, check=True
+    )
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert report["before"]["numba"] == 2 and "openmp" in report["before"], report
+    assert max(report["before"].values()) == 2, report
+    assert set(report["after"].values()) == {1}, report
