@@ -7,7 +7,7 @@ STAMP := $(VENV)/.synthnb-setup
 OUT ?= synthnb-out
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: setup lab demo test test-fast test-js lint bench clean browser-deps notebooks labextension
+.PHONY: setup lab demo test test-fast test-js lint bench bench-scale clean browser-deps notebooks labextension
 
 ## setup: a .venv in the repo with synthnb installed editable and every dependency (CPU-only torch)
 setup: $(STAMP)
@@ -56,8 +56,13 @@ lint: setup
 	$(BIN)/ruff check synthnb tests benchmarks
 	$(BIN)/ruff format --check synthnb tests benchmarks
 
+## bench: synthnb against the plain way on Adult (evaluation, end to end, sections, start-up); tables + JSON
 bench: setup
 	$(BIN)/python benchmarks/bench.py
+
+## bench-scale: a 1,000,000-row table fitted, sampled and evaluated (every section but the full profile)
+bench-scale: setup
+	$(BIN)/python benchmarks/bench.py --only scale
 
 clean:
 	rm -rf $(VENV) $(OUT) dist build .pytest_cache

@@ -62,6 +62,8 @@ SINGLING_OUT_QUERIES = 2000
 SINGLING_OUT_COLUMNS = 3
 #: known columns taken when no quasi-identifier is named: this many of the lowest cardinality
 FALLBACK_KNOWN = 3
+#: rows attacked (linkability, inference) at most when no number is given: a seeded sample above this
+MAX_ATTACK_ROWS = 100_000
 #: anonymeter's tolerance for a numerical secret: |guess - secret| / guess <= 0.05
 REGRESSION_TOLERANCE = 0.05
 
@@ -158,6 +160,8 @@ class AttackSetup:
     n_rows: int
     n_queries: int
     columns: tuple[str, ...]
+    #: rows that could have been attacked (n_rows is a seeded sample of them when smaller)
+    available: int = 0
 
 
 def resolve_setup(ctx, n_attacks: int | None = None) -> AttackSetup:
@@ -185,10 +189,10 @@ def resolve_setup(ctx, n_attacks: int | None = None) -> AttackSetup:
     split_rule = "the columns that are not direct identifiers, in table order: first half / second half"
     n_train, n_hold = len(ctx.train), (len(ctx.holdout) if ctx.holdout is not None else None)
     available = n_train if n_hold is None else min(n_train, n_hold)
-    n_rows = available if n_attacks is None else min(int(n_attacks), available)
+    n_rows = min(available, MAX_ATTACK_ROWS) if n_attacks is None else min(int(n_attacks), available)
     n_queries = SINGLING_OUT_QUERIES if n_attacks is None else int(n_attacks)
     return AttackSetup(
-        tuple(known), known_rule, secret, secret_rule, split, split_rule, n_rows, n_queries, tuple(data_cols)
+        tuple(known), known_rule, secret, secret_rule, split, split_rule, n_rows, n_queries, tuple(data_cols), available
     )
 
 

@@ -35,6 +35,52 @@ def _groups(series):
     return series.astype("object").where(series.notna(), "(missing)").astype(str).to_numpy()
 
 
+def group_stats(groups, y_true, y_pred):
+    """Per group, in one counting pass: rows, accuracy, selection rate, true and false positive rates.
+
+    *y_true* and *y_pred* are 0/1. The same numbers as fairlearn's ``MetricFrame(...).by_group`` with
+    ``accuracy_score``, ``selection_rate``, ``true_positive_rate`` and ``false_positive_rate`` (a rate whose
+    denominator is 0 is 0, as fairlearn's confusion-matrix rates give), without its per-group call overhead.
+    Groups are sorted, as MetricFrame sorts them.
+    """
+    import numpy as np
+    import pandas as pd
+
+    names, code = np.unique(np.asarray(groups), return_inverse=True)
+    yt, yp = np.asarray(y_true, dtype=np.int64), np.asarray(y_pred, dtype=np.int64)
+    k = len(names)
+
+    def count(mask):
+        return np.bincount(code[mask], minlength=k).astype(float)
+
+    rows = np.bincount(code, minlength=k).astype(float)
+    pos, neg = count(yt == 1), count(yt == 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tpr = np.where(pos > 0, count((yt == 1) & (yp == 1)) / pos, 0.0)
+        fpr = np.where(neg > 0, count((yt == 0) & (yp == 1)) / neg, 0.0)
+    return pd.DataFrame(
+        {
+            "rows": rows.astype(int),
+            "accuracy": count(yt == yp) / rows,
+            "selection_rate": count(yp == 1) / rows,
+            "tpr": tpr,
+            "fpr": fpr,
+        },
+        index=pd.Index(names.astype(str)),
+    )
+
+
+def _difference(values) -> float:
+    """fairlearn's between-groups difference: the largest group value minus the smallest."""
+    return float(values.max() - values.min())
+
+
+def _ratio(values) -> float:
+    """fairlearn's between-groups ratio: the smallest group value over the largest (NaN when that is 0)."""
+    top = float(values.max())
+    return float(values.min()) / top if top else float("nan")
+
+
 def rate_table(real_rates, syn_rates, real_rows, syn_rows=None):
     """Per group: real rows and rate, its standard error, synthetic rows and rate, whether it counts."""
     import numpy as np
@@ -158,14 +204,7 @@ def _sentence(column: str, outcome: str, table, g: dict) -> str:
 
 
 def fairness(ctx) -> Section:
-    """Base rates by group (real vs synthetic) and group metrics of the two models (fairlearn MetricFrame)."""
-    import pandas as pd
-    from fairlearn.metrics import (
-        MetricFrame,
-        demographic_parity_difference,
-        demographic_parity_ratio,
-        selection_rate,
-    )
+    """Base rates by group (real vs synthetic) and group metrics of the two models (one counting pass each)."""
 
     from synthnb.errors import SynthnbError
     from synthnb.evaluation._models import positive_label, task_of
@@ -187,24 +226,15 @@ def fairness(ctx) -> Section:
     decisions = []  # (kept, column, sentence, decision) per column with a score
     for col in ctx.sensitive:
         g_real, g_syn = _groups(real[col]), _groups(syn[col])
-        mf_real = MetricFrame(metrics=selection_rate, y_true=y_real, y_pred=y_real, sensitive_features=g_real)
-        mf_syn = MetricFrame(metrics=selection_rate, y_true=y_syn, y_pred=y_syn, sensitive_features=g_syn)
-        rates = rate_table(
-            mf_real.by_group, mf_syn.by_group, pd.Series(g_real).value_counts(), pd.Series(g_syn).value_counts()
-        )
+        st_real, st_syn = group_stats(g_real, y_real, y_real), group_stats(g_syn, y_syn, y_syn)
+        rates = rate_table(st_real["selection_rate"], st_syn["selection_rate"], st_real["rows"], st_syn["rows"])
         rates["real share of rows"] = rates["real rows"] / max(len(g_real), 1)
         decision = gap_kept(rates)
         rates.index.name = col
         tables[f"base_rates_{col}"] = rates.reset_index()
         dp = {
-            "real": (
-                demographic_parity_difference(y_real, y_real, sensitive_features=g_real),
-                demographic_parity_ratio(y_real, y_real, sensitive_features=g_real),
-            ),
-            "synthetic": (
-                demographic_parity_difference(y_syn, y_syn, sensitive_features=g_syn),
-                demographic_parity_ratio(y_syn, y_syn, sensitive_features=g_syn),
-            ),
+            "real": (_difference(st_real["selection_rate"]), _ratio(st_real["selection_rate"])),
+            "synthetic": (_difference(st_syn["selection_rate"]), _ratio(st_syn["selection_rate"])),
         }
         scores[f"fairness_{col}_dp_difference_real"] = float(dp["real"][0])
         scores[f"fairness_{col}_dp_difference_synthetic"] = float(dp["synthetic"][0])
@@ -255,15 +285,6 @@ def fairness(ctx) -> Section:
 def _model_part(ctx, positive, task, threshold, scores, tables, findings) -> None:
     """Group metrics of the synthetic- and real-trained models; 'not meaningful' when the former collapsed."""
     import pandas as pd
-    from fairlearn.metrics import (
-        MetricFrame,
-        demographic_parity_difference,
-        equalized_odds_difference,
-        false_positive_rate,
-        selection_rate,
-        true_positive_rate,
-    )
-    from sklearn.metrics import accuracy_score
 
     from synthnb.evaluation._models import collapse_reason, fitted_models, positive_figures
 
@@ -290,28 +311,19 @@ def _model_part(ctx, positive, task, threshold, scores, tables, findings) -> Non
             "as fairer or less fair."
         )
     yt = binary_outcome(pd.Series(models.y_test), positive, task, threshold)
-    metrics = {
-        "accuracy": accuracy_score,
-        "selection_rate": selection_rate,
-        "tpr": true_positive_rate,
-        "fpr": false_positive_rate,
-    }
     for col in ctx.sensitive:
         g_test = _groups(models.test_frame[col])
         parts = []
         for which, pred in (("synthetic-trained", models.pred_synthetic), ("real-trained", models.pred_real)):
             yp = binary_outcome(pd.Series(pred), positive, task, threshold)
-            mf = MetricFrame(metrics=metrics, y_true=yt, y_pred=yp, sensitive_features=g_test)
-            by = mf.by_group.copy()
+            st = group_stats(g_test, yt, yp)
+            by = st[["accuracy", "selection_rate", "tpr", "fpr"]].copy()
             by.columns = [f"{m} ({which})" for m in by.columns]
             parts.append(by)
             key = which.replace("-", "_")
-            scores[f"fairness_{col}_eo_difference_{key}"] = float(
-                equalized_odds_difference(yt, yp, sensitive_features=g_test)
-            )
-            scores[f"fairness_{col}_dp_difference_{key}"] = float(
-                demographic_parity_difference(yt, yp, sensitive_features=g_test)
-            )
+            # fairlearn's equalized_odds_difference (worst case) and demographic_parity_difference
+            scores[f"fairness_{col}_eo_difference_{key}"] = max(_difference(st["tpr"]), _difference(st["fpr"]))
+            scores[f"fairness_{col}_dp_difference_{key}"] = _difference(st["selection_rate"])
         both = pd.concat(parts, axis=1)
         both.index.name = col
         tables[f"model_by_{col}"] = both.reset_index()

@@ -25,6 +25,10 @@ __all__ = [
 _BINS = 30
 _DISCRETE_BINS = 10  # as sdmetrics' DisclosureProtection discretises continuous known columns
 
+#: above this many rows, distances to the closest training row are computed for a seeded sample of this many
+#: query rows (each against every training row); exact copies are always counted on every row
+DCR_SAMPLE_ROWS = 100_000
+
 #: a re-identification risk of this much (or more) maps to a figure score of 0
 _RISK_ZERO = 0.1
 #: excess exact copies (a share) that map to a figure score of 0
@@ -192,7 +196,14 @@ def _risk_findings(risks, setup, has_control: bool) -> list[str]:
         f"Re-identification attacks (anonymeter's definitions): {setup.n_rows:,} training rows and "
         + (f"{setup.n_rows:,} held-out rows" if has_control else "no held-out rows")
         + f" attacked; the attacker knows {', '.join(setup.known)} ({setup.known_rule}) and infers "
-        f"{setup.secret} ({setup.secret_rule}); linkability joins [{', '.join(setup.split[0])}] with "
+        f"{setup.secret} ({setup.secret_rule}); "
+        + (
+            f"the attacked rows are a seeded sample of {setup.n_rows:,} of {setup.available:,} (at this size every "
+            "row would take too long; the same seed gives the same sample); "
+            if setup.available > setup.n_rows
+            else ""
+        )
+        + f"linkability joins [{', '.join(setup.split[0])}] with "
         f"[{', '.join(setup.split[1])}] ({setup.split_rule}); singling out tries up to {setup.n_queries:,} "
         "predicates built from the synthetic rows."
     ]
@@ -224,6 +235,16 @@ def _risk_findings(risks, setup, has_control: bool) -> list[str]:
     return findings
 
 
+def _dcr_sample(frame, seed):
+    """*frame*, or a seeded sample of DCR_SAMPLE_ROWS of its rows (in table order) when it has more."""
+    import numpy as np
+
+    if len(frame) <= DCR_SAMPLE_ROWS:
+        return frame
+    rows = np.sort(np.random.default_rng(seed).choice(len(frame), size=DCR_SAMPLE_ROWS, replace=False))
+    return frame.iloc[rows]
+
+
 def privacy(ctx) -> Section:
     """Verbatim reuse, exact copies, DCR, re-identification risks and attribute inference, each against a control."""
     import numpy as np
@@ -234,9 +255,10 @@ def privacy(ctx) -> Section:
     has_control = ctx.holdout is not None
     # the distance compares data columns; identifiers are judged by verbatim reuse
     data_types = {c: t for c, t in ctx.sdtypes.items() if c not in set(ctx.direct_identifiers)} or ctx.sdtypes
-    syn_d, _ = dcr(ctx.synthetic, ctx.train, data_types)
+    syn_q = _dcr_sample(ctx.synthetic, [ctx.seed, 11, 0])
+    syn_d, _ = dcr(syn_q, ctx.train, data_types)
     if has_control:
-        base_d, _ = dcr(ctx.holdout, ctx.train, data_types)
+        base_q = _dcr_sample(ctx.holdout, [ctx.seed, 11, 1])
         base_label = "held-out real rows"
     else:
         # No unseen real rows: compare with rows whose columns are shuffled independently (same marginals, no
@@ -245,8 +267,9 @@ def privacy(ctx) -> Section:
         shuffled = pd.DataFrame(
             {c: ctx.train[c].to_numpy()[rng.permutation(len(ctx.train))] for c in ctx.train.columns}
         )
-        base_d, _ = dcr(shuffled, ctx.train, data_types)
+        base_q = _dcr_sample(shuffled, [ctx.seed, 11, 1])
         base_label = "shuffled-column baseline"
+    base_d, _ = dcr(base_q, ctx.train, data_types)
     med_syn, med_base = float(np.median(syn_d)), float(np.median(base_d))
     protection = 1.0 if med_base == 0 else min(med_syn / med_base, 1.0)
     p5 = float(np.quantile(base_d, 0.05))
@@ -303,6 +326,14 @@ def privacy(ctx) -> Section:
         )
     else:
         findings.append(f"{copies:.2%} of synthetic rows equal a training row; {control_text}.")
+    n_syn, n_base = len(ctx.synthetic), len(ctx.holdout if has_control else ctx.train)
+    if len(syn_q) < n_syn or len(base_q) < n_base:
+        findings.append(
+            f"Distances to the closest training row are computed for a seeded sample of {len(syn_q):,} of the "
+            f"{n_syn:,} synthetic rows and {len(base_q):,} of the {n_base:,} {base_label}, each against every "
+            f"one of the {len(ctx.train):,} training rows (exactly; the same seed gives the same sample). Exact "
+            "copies are counted on every row."
+        )
     findings.append(
         f"Median distance to the closest training row: {med_syn:.4f} for synthetic rows vs {med_base:.4f} for "
         f"{base_label}; {closer:.1%} of synthetic rows are closer than 95% of the {base_label} (5% expected)."

@@ -199,3 +199,43 @@ def test_two_standard_errors_rule_by_hand(adult_3k):
     assert "Black" in pairs[beyond] and tiny not in pairs[beyond]
     assert set(hard.decided_by.removeprefix("race: ").split(" vs ")) == pairs[beyond]
     assert all(group in hard.headline for group in pairs[beyond])
+
+
+def test_group_stats_equal_metricframe_with_empty_classes():
+    # random groups, some with no positives or no negatives at all: every figure as fairlearn computes it
+    from fairlearn.metrics import (
+        MetricFrame,
+        demographic_parity_ratio,
+        equalized_odds_difference,
+        false_positive_rate,
+        selection_rate,
+        true_positive_rate,
+    )
+    from sklearn.metrics import accuracy_score
+
+    from synthnb.evaluation.fairness import _ratio, group_stats
+
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        n = 400
+        groups = rng.choice(["a", "b", "c", "d"], n)
+        y_true = rng.integers(0, 2, n)
+        y_pred = rng.integers(0, 2, n)
+        y_true[groups == "c"] = 0  # no positives: true positive rate 0
+        y_pred[groups == "d"] = 1
+        y_true[groups == "d"] = 1  # no negatives: false positive rate 0
+        metrics = {
+            "accuracy": accuracy_score,
+            "selection_rate": selection_rate,
+            "tpr": true_positive_rate,
+            "fpr": false_positive_rate,
+        }
+        mf = MetricFrame(metrics=metrics, y_true=y_true, y_pred=y_pred, sensitive_features=groups).by_group
+        got = group_stats(groups, y_true, y_pred)
+        assert list(got.index) == list(mf.index)
+        np.testing.assert_allclose(got[list(metrics)].to_numpy(float), mf.to_numpy(float), rtol=0, atol=1e-12)
+        eo = max(got["tpr"].max() - got["tpr"].min(), got["fpr"].max() - got["fpr"].min())
+        assert eo == pytest.approx(equalized_odds_difference(y_true, y_pred, sensitive_features=groups), abs=1e-12)
+        assert _ratio(got["selection_rate"]) == pytest.approx(
+            demographic_parity_ratio(y_true, y_pred, sensitive_features=groups), abs=1e-12
+        )
