@@ -276,7 +276,8 @@ class Workbench:
         epochs = _int_or_none(values.get("epochs"), "epochs") if model in NEURAL_MODELS else None
         sensitive = _columns(values.get("sensitive") or [])
         target = values.get("target") or None
-        self.view.refusal, self.view.summary_html = "", ""
+        # a fit that fails keeps the previous run (still bound), its summary and its dashboard
+        self.view.refusal, self.view.progress_html = "", ""
         progress = _PanelProgress(self.view, f"fitting {model} on {self.df_name or 'the table'}")
         try:
             run = fit(

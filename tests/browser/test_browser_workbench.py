@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from lab_helpers import dismiss_news, open_notebook, save_and_read
+from lab_helpers import dismiss_news, open_notebook, run_all, save_and_read
 
 pytestmark = pytest.mark.slow
 
@@ -95,6 +95,9 @@ def test_workbench_fit_shows_dashboard_and_cells_then_updates_them(jupyter_serve
     page.wait_for_timeout(800)
     page.screenshot(path=str(artifacts / "workbench-after.png"))
     page.locator(".jp-Notebook .jp-Cell").nth(1).screenshot(path=str(artifacts / "workbench-after-cell.png"))
+    page.locator(".jp-Notebook .jp-Cell").nth(2).evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(artifacts / "workbench-after-cells.png"))
 
     nb = save_and_read(page, server, NAME)
     keyed = _keyed(nb)
@@ -125,7 +128,9 @@ def test_workbench_fit_shows_dashboard_and_cells_then_updates_them(jupyter_serve
     _wait_idle(page)
     message = panel.locator(".sn-wb-message.sn-wb-error")
     assert "'sex' is both the target and a sensitive column" in message.inner_text()
-    assert "\n" not in message.inner_text() and message.bounding_box()["height"] < 30
+    assert "\n" not in message.inner_text() and message.count() == 1
+    # the fit that failed left the previous one as it was: its summary and its dashboard stay
+    assert "seed 2" in panel.locator(".sn-wb-summary").inner_text()
     assert "Traceback" not in page.locator(".jp-Notebook").inner_text()
     page.screenshot(path=str(artifacts / "workbench-error.png"))
     # ... and the panel still works: Evaluate shows the (kept) fit's dashboard again
@@ -135,5 +140,16 @@ def test_workbench_fit_shows_dashboard_and_cells_then_updates_them(jupyter_serve
     assert page.locator(".jp-Notebook .sn-dash .sn-card-title").count() == 4
     nb3 = save_and_read(page, server, NAME)
     assert _keyed(nb3) == keyed and nb3.cells[2].source == nb2.cells[2].source
+
+    # Restart and Run All: the summary cell's %synth fit re-creates adult_syn with no click, and every keyed
+    # cell is updated where it is (the summary's fit anchors to itself, but the keys already exist)
+    run_all(page, server, restart=True)
+    nb4 = save_and_read(page, server, NAME)
+    assert _keyed(nb4) == keyed and nb4.cells[2].source == nb2.cells[2].source
+    for cell in nb4.cells:
+        if cell.cell_type == "code":
+            assert cell.execution_count is not None, cell.source
+            assert not [o for o in cell.outputs if o.output_type == "error"], (cell.source, cell.outputs)
+    assert any("adult_syn: 200 rows" in o.get("data", {}).get("text/plain", "") for o in nb4.cells[2].outputs)
     assert errors == []
     print(f"first Fit click to dashboard: {first_fit:.1f} s")
