@@ -156,6 +156,11 @@ def test_evaluate_shows_the_report_dashboard_and_export_gate_refuses_then_takes_
     with pytest.raises(SynthnbError, match="The export gate refused"):
         wb.export(tmp_path / "leak")
     assert wb.view.refusal.startswith("The export gate refused to export the table adult_syn")
+    assert "- exact copies" in wb.view.refusal  # the findings, one per line, in the refusal box
+    assert wb.view.message == {
+        "kind": "error",
+        "text": "The export gate refused to export the table adult_syn: see the findings below.",
+    }
     assert not (tmp_path / "leak" / "manifest.json").exists()
     # the reason typed into the panel's box overrides it and is recorded
     wb.view.values = {**wb.view.values, "reason": "a teaching copy"}

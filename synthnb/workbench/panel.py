@@ -226,7 +226,9 @@ class Workbench:
         except SynthnbError as exc:
             text = str(exc)
             if text.startswith("The export gate refused"):
+                # the findings are listed in the refusal box, beside the reason to override it
                 view.refusal = text
+                text = text.splitlines()[0].rstrip(":") + ": see the findings below."
             view.message = {"kind": "error", "text": " ".join(text.split())}
             if not self._clicked:
                 raise

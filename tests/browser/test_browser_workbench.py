@@ -3,7 +3,8 @@
 Choose options with the controls, click Fit: progress, the dashboard, and below the panel's cell the
 summary cell (the equivalent %synth fit line), the provenance cell and the datasheet at the end. Fit again
 with another seed: the same cells are updated, none is added. A bad choice shows one line; the panel
-keeps working. Screenshots before and after the fit go to test-artifacts/.
+keeps working. Export shows the gate's refusal and takes a reason to override it. Restart and Run All
+re-creates everything without clicks. Screenshots before and after the fit go to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ CELLS = [
     "import synthnb\nadult = synthnb.datasets.load_adult().sample(300, random_state=0).reset_index(drop=True)",
     "wb = synthnb.Workbench(adult)\nwb",
     "print('after the panel', 6 * 7)",
+    "# a person binds real rows to the name (run by the test, not by Run All)\n"
+    "if wb.run is not None and wb.run.spec.seed == 2:\n    adult_syn = wb.run.real.head(150).copy()",
 ]
 PANEL = ".jp-Notebook .sn-wb"
 KEYS = ["workbench-fit:adult_syn", "provenance:adult_syn", "datasheet:adult_syn"]
@@ -141,11 +144,37 @@ def test_workbench_fit_shows_dashboard_and_cells_then_updates_them(jupyter_serve
     nb3 = save_and_read(page, server, NAME)
     assert _keyed(nb3) == keyed and nb3.cells[2].source == nb2.cells[2].source
 
+    # Export: the gate refuses real rows bound to the name, in the panel; a reason typed there overrides it
+    leak = page.locator(".jp-Notebook .jp-Cell", has_text="a person binds real rows").first
+    leak.locator(".cm-content").first.click()
+    page.keyboard.press("Shift+Enter")
+    server.kernels_idle_for(1, timeout=60)
+    panel.locator(".sn-wb-export").click()
+    _wait_idle(page)
+    refusal = panel.locator(".sn-wb-refusal")
+    assert refusal.is_visible() and "The export gate refused to export the table adult_syn" in refusal.inner_text()
+    panel.locator(".sn-wb-reason").fill("teaching copy")
+    refusal.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "workbench-refusal.png"))
+    panel.locator(".sn-wb-export-anyway").click()
+    _wait_idle(page)
+    assert not refusal.is_visible()
+    assert panel.locator(".sn-wb-message.sn-wb-info").inner_text().startswith("Exported")
+    export_line = '%synth export adult_syn --to exports/adult_syn --force --allow-risk "teaching copy"'
+    assert panel.locator(".sn-wb-line-export").inner_text() == export_line
+    assert (server.root / "exports" / "adult_syn" / "manifest.json").is_file()
+    nb5 = save_and_read(page, server, NAME)
+    keyed = _keyed(nb5)
+    # one export summary cell, below the fit's cells of the panel
+    assert [k for _, k in keyed] == [KEYS[0], KEYS[1], "workbench-export:adult_syn", KEYS[2]], keyed
+    assert nb5.cells[4].source.splitlines()[-1] == export_line
+
     # Restart and Run All: the summary cell's %synth fit re-creates adult_syn with no click, and every keyed
     # cell is updated where it is (the summary's fit anchors to itself, but the keys already exist)
     run_all(page, server, restart=True)
     nb4 = save_and_read(page, server, NAME)
     assert _keyed(nb4) == keyed and nb4.cells[2].source == nb2.cells[2].source
+    assert nb4.cells[4].source == nb5.cells[4].source
     for cell in nb4.cells:
         if cell.cell_type == "code":
             assert cell.execution_count is not None, cell.source

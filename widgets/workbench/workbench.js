@@ -58,7 +58,7 @@ function render({ model, el }) {
   const idents = h("div", { class: "sn-wb-identifiers" });
   const summary = h("div", { class: "sn-wb-summary" });
   const lines = h("div", { class: "sn-wb-lines" });
-  const refusalText = h("pre", { class: "sn-wb-refusal-text" });
+  const refusalText = h("div", { class: "sn-wb-refusal-text" });
   const refusal = h("div", { class: "sn-wb-refusal" }, refusalText, field("Reason to override", reason), anywayBtn);
 
   el.append(h("div", { class: "sn-wb" },
