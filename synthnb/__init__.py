@@ -20,6 +20,7 @@ __all__ = [
     "Run",
     "SynthnbError",
     "SynthnbWarning",
+    "Workbench",
     "__version__",
     "augment",
     "evaluate",
@@ -43,6 +44,7 @@ _LAZY = {
     "export": "synthnb.provenance.export",
     "verify": "synthnb.provenance.verify",
     "load_model": "synthnb.provenance.model_file",
+    "Workbench": "synthnb.workbench",
 }
 
 # light subpackages reachable as attributes (``synthnb.datasets.load_adult()``)
