@@ -21,6 +21,7 @@ __all__ = [
     "SynthnbError",
     "SynthnbWarning",
     "__version__",
+    "collapse_lab",
     "evaluate",
     "export",
     "fit",
@@ -41,6 +42,7 @@ _LAZY = {
     "export": "synthnb.provenance.export",
     "verify": "synthnb.provenance.verify",
     "load_model": "synthnb.provenance.model_file",
+    "collapse_lab": "synthnb.labs.collapse",
 }
 
 # light subpackages reachable as attributes (``synthnb.datasets.load_adult()``)
