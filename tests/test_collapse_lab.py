@@ -184,3 +184,45 @@ def test_the_plot_and_the_summary_show_the_table(lab):
 def test_bad_arguments_name_the_fix(adult, kwargs, fix):
     with pytest.raises(SynthnbError, match=fix):
         synthnb.collapse_lab(adult, **kwargs)
+
+
+def test_the_magic_binds_the_lab_and_leaves_one_summary_cell(ip, adult):
+    import pandas as pd
+    from IPython.utils.capture import capture_output
+
+    from synthnb.notebook import PAYLOAD_MIME
+
+    ip.user_ns["df"] = adult
+    line = "%synth collapse df --generations 1 --mix 0,0.5 --sensitive race --rows 60 --seed 2 --as lab1"
+    with capture_output() as cap:
+        result = ip.run_cell(line)
+    assert result.success, result.error_in_exec
+    lab = ip.user_ns["lab1"]
+    direct = synthnb.collapse_lab(adult, generations=1, real_fraction=(0.0, 0.5), rows=60, seed=2, sensitive="race")
+    pd.testing.assert_frame_equal(lab.table, direct.table)
+    payloads = [o.metadata[PAYLOAD_MIME] for o in cap.outputs if PAYLOAD_MIME in (o.metadata or {})]
+    assert [p["key"] for p in payloads] == ["collapse:lab1"]  # one summary cell, not one per generation
+    assert payloads[0]["cell_type"] == "markdown" and payloads[0]["position"] == "below_anchor"
+    assert f"`{line}`" in payloads[0]["source"]  # the equivalent line re-creates it
+    texts = [o.data.get("text/plain", "") for o in cap.outputs]
+    assert any(t.endswith("all 3 fits done") for t in texts)
+    assert sum("data:image/png;base64," in o.data.get("text/html", "") for o in cap.outputs) == 1
+
+
+def test_the_python_function_leaves_the_notebook_alone(ip, adult):
+    from IPython.utils.capture import capture_output
+
+    ip.user_ns["df"] = adult
+    with capture_output() as cap:
+        result = ip.run_cell(
+            "import synthnb\nlab = synthnb.collapse_lab(df, generations=1, real_fraction=0.5, rows=60)"
+        )
+    assert result.success, result.error_in_exec
+    assert cap.outputs == [] and cap.stdout == ""
+    assert ip.payload_manager.read_payload() == []
+
+
+def test_the_magic_names_a_bad_mix(ip, adult):
+    ip.user_ns["df"] = adult
+    with pytest.raises(SynthnbError, match="--mix 'half' is not a list of numbers"):
+        ip.run_line_magic("synth", "collapse df --mix half")

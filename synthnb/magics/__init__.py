@@ -23,6 +23,7 @@ _SUBCOMMANDS = {
     "datasheet": "synthnb.magics._datasheet",
     "export": "synthnb.magics._export",
     "verify": "synthnb.magics._verify",
+    "collapse": "synthnb.magics._collapse",
 }
 
 
