@@ -71,6 +71,13 @@ def test_coverage_and_variance_equal_sdmetrics_and_pandas(lab):
         assert _value(lab, mix, gen, "category_coverage") == pytest.approx(
             kept / sum(real[c].nunique() for c in categorical), abs=1e-12
         )
+        rare = [(c, v) for c in categorical for v, k in real[c].value_counts().items() if k < 0.01 * len(real)]
+        assert rare  # the fixture has rare categories
+        assert _value(lab, mix, gen, "category_coverage", "(rare)") == pytest.approx(
+            sum(v in set(syn[c]) for c, v in rare) / len(rare), abs=1e-12
+        )
+        lost = [(c, v) for c in categorical for v in sorted(set(real[c]) - set(syn[c]))]
+        assert sorted(lab.lost_categories(mix, gen)) == sorted(lost)
         ranges = [RangeCoverage.compute(real[c], syn[c]) for c in numerical]
         for col, expected in zip(numerical, ranges, strict=True):
             assert _value(lab, mix, gen, "range_coverage", col) == pytest.approx(expected, abs=1e-12)

@@ -40,7 +40,7 @@ def _mix_label(mix: float) -> str:
 
 def collapse_spec(lab) -> dict:
     """The plot of a :class:`synthnb.labs.collapse.CollapseLab` as plain data."""
-    from synthnb.labs.collapse import ALL
+    from synthnb.labs.collapse import ALL, RARE
 
     t = lab.table
     gens = list(range(lab.generations + 1))
@@ -64,12 +64,12 @@ def collapse_spec(lab) -> dict:
             "min_span": 0.1,
         }
     ]
-    if (t["metric"] == "category_coverage").any():
+    if ((t["metric"] == "category_coverage") & (t["column"] == RARE)).any():
         panels.append(
             {
-                "title": "Categories still present",
-                "y_label": "share of real categories",
-                "series": series("category_coverage"),
+                "title": "Rare categories still present",
+                "y_label": "share of categories < 1 % of rows",
+                "series": series("category_coverage", RARE),
                 "percent": True,
                 "reference": 1.0,
             }
@@ -91,6 +91,7 @@ def collapse_spec(lab) -> dict:
                 "series": series("variance_ratio"),
                 "percent": False,
                 "reference": 1.0,
+                "min_span": 0.6,
             }
         )
     for column, group, share in lab.smallest_groups(2):
@@ -105,16 +106,39 @@ def collapse_spec(lab) -> dict:
             }
         )
     sub = f"{lab.rows:,} of {lab.source_rows:,} rows" if lab.rows < lab.source_rows else f"{lab.rows:,} rows"
+    title = f"Model collapse: {lab.model} refitted {lab.generations} times on its own output ({sub}, seed {lab.seed})"
+    finding = _finding(lab, ALL, RARE)
     return {
         "kind": "generations",
-        "title": f"Model collapse: {lab.model} refitted on its own output ({sub}, seed {lab.seed}). "
-        "Bottom right: the smallest sensitive groups.",
+        "title": title + (f"\n{finding}" if finding else ""),
         "generations": gens,
         "mixes": [str(m) for m in lab.real_fraction],
         "labels": {str(m): _mix_label(m) for m in lab.real_fraction},
         "colours": {str(m): c for m, c in mix_colours(lab.real_fraction).items()},
         "panels": panels,
     }
+
+
+def _finding(lab, all_columns: str, rare: str) -> str:
+    """One line of what the plot shows, from its own numbers: rare categories and range, first and last."""
+    t = lab.table
+    picks = [
+        (label, metric, column)
+        for label, metric, column in (
+            ("rare categories", "category_coverage", rare),
+            ("numeric range", "range_coverage", all_columns),
+        )
+        if ((t["metric"] == metric) & (t["column"] == column)).any()
+    ]
+    if not picks:
+        return ""
+    low, high = min(lab.real_fraction), max(lab.real_fraction)
+    first = ", ".join(f"{label} {percent(lab.first(m, c))}" for label, m, c in picks)
+    parts = [f"Generation 0: {first}. After {lab.generations} refits"]
+    for mix in dict.fromkeys((low, high)):
+        values = ", ".join(percent(lab.final(m, c)[mix]) for _label, m, c in picks)
+        parts.append(f"with {_mix_label(mix)}: {values}")
+    return parts[0] + " " + "; ".join(parts[1:]) + "."
 
 
 def _style(ax) -> None:
@@ -173,7 +197,7 @@ def draw(spec: dict):
         ncols=len(handles),
         frameon=False,
         fontsize=_FONT + 0.5,
-        title=spec["title"] + "\nLines: the share of fresh real rows mixed into each refit.",
+        title=spec["title"] + "\nEach line: the share of fresh real rows mixed into every refit.",
         title_fontsize=_FONT + 0.5,
         alignment="left",
     )

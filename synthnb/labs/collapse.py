@@ -24,6 +24,10 @@ __all__ = ["DEFAULT_ROWS", "CollapseLab", "collapse_lab"]
 DEFAULT_ROWS = 5000
 #: the ``column`` value of a figure summarised over every column
 ALL = "(all)"
+#: the ``column`` value of the coverage of rare categories only (each below :data:`RARE_SHARE` of the real rows)
+RARE = "(rare)"
+#: a category holding less than this share of the real rows is rare: the first to vanish
+RARE_SHARE = 0.01
 #: the group label of missing values in a sensitive column
 MISSING = "(missing)"
 _TABLE_COLUMNS = ["mix", "generation", "metric", "column", "group", "value"]
@@ -40,7 +44,8 @@ class CollapseLab:
         table), ``metric``, ``column`` (``"(all)"`` for a summary over columns), ``group`` (sensitive groups
         only, else None) and ``value``. Metrics: ``quality``, ``column_shapes``, ``pair_trends`` (sdmetrics'
         QualityReport against the original real rows), ``column_shape`` (per column), ``category_coverage``
-        (share of the real categories present; ``(all)`` pools every categorical column), ``range_coverage``
+        (share of the real categories present; ``(all)`` pools every categorical column, ``(rare)`` pools the
+        categories holding less than 1 % of the real rows), ``range_coverage``
         (sdmetrics' RangeCoverage per numeric column; ``(all)`` is the mean), ``variance_ratio`` (synthetic
         variance / real variance per numeric column; ``(all)`` is the median) and ``group_share`` (share of
         rows in each group of each sensitive column).
@@ -112,6 +117,23 @@ class CollapseLab:
             :n
         ]
 
+    def lost_categories(self, mix: float, generation: int | None = None) -> list[tuple[str, str]]:
+        """``(column, category)`` of the real categories gone from a generation (default: the last) of *mix*."""
+        generation = self.generations if generation is None else generation
+        if (mix, generation) not in self.synthetic:
+            raise SynthnbError(
+                f"the lab has no generation {generation!r} of mix {mix!r}; mixes {self.real_fraction}, "
+                f"generations 0 to {self.generations}."
+            )
+        synthetic = self.synthetic[(mix, generation)]
+        t = self.table
+        columns = t.loc[(t["metric"] == "category_coverage") & ~t["column"].str.startswith("("), "column"].unique()
+        out = []
+        for col in columns:
+            gone = set(self.real[col].dropna().unique()) - set(synthetic[col].dropna().unique())
+            out += sorted((str(col), str(v)) for v in gone)
+        return out
+
     def note(self) -> str:
         """One sentence on how the lab was run: subsample, model, refits, holdout."""
         sub = (
@@ -132,13 +154,17 @@ class CollapseLab:
         picks = [
             ("fidelity (sdmetrics quality)", "quality", ALL, None),
             ("categories present", "category_coverage", ALL, None),
+            ("rare categories present (< 1 % of rows)", "category_coverage", RARE, None),
             ("numeric range covered (mean)", "range_coverage", ALL, None),
             ("variance ratio (median)", "variance_ratio", ALL, None),
         ]
         picks += [(f"share of {c} = {g}", "group_share", c, g) for c, g, _ in self.smallest_groups()]
         ref = {(c, g): v for c, g, v in self.smallest_groups()}
         records = []
+        t = self.table
         for label, metric, column, group in picks:
+            if not ((t["metric"] == metric) & (t["column"] == column)).any():  # e.g. no rare category in a small table
+                continue
             record = {
                 "figure": label,
                 "real": ref.get((column, group)),
@@ -180,9 +206,15 @@ class CollapseLab:
             + " |\n"
             for _, r in table.iterrows()
         )
+        gone = []
+        for mix in self.real_fraction:
+            lost = self.lost_categories(mix)
+            shown = ", ".join(f"{c}={v}" for c, v in lost[:8]) + (", …" if len(lost) > 8 else "")
+            gone.append(f"- {mix:.0%} real: {len(lost)}" + (f" ({shown})" if lost else ""))
         return (
             "**synthnb · model-collapse lab**: " + self.note() + "\n\n"
-            f"Mixes of fresh real rows per refit: {mixes}; seed {self.seed}.\n\n" + head + body
+            f"Mixes of fresh real rows per refit: {mixes}; seed {self.seed}.\n\n" + head + body + "\n"
+            f"Real categories gone by generation {self.generations}:\n" + "\n".join(gone) + "\n"
         )
 
     def _repr_html_(self) -> str:
@@ -208,7 +240,10 @@ class CollapseLab:
             "<div class='synthnb-collapse'>"
             f"<p><b>synthnb · model-collapse lab</b>: {html.escape(self.note())}</p>"
             f"<img src='{uri}' alt='{html.escape(alt)}' style='max-width:100%;width:900px'>"
-            f"<table><tr>{head}</tr>{body}</table></div>"
+            f"<table><tr>{head}</tr>{body}</table>"
+            f"<p>Real categories gone by generation {self.generations}: "
+            + html.escape(" · ".join(f"{m:.0%} real: {len(self.lost_categories(m))}" for m in self.real_fraction))
+            + "</p></div>"
         )
 
 
@@ -438,6 +473,10 @@ class _Scorer:
         self.numerical = [c for c, k in kinds.items() if k == "numerical"]
         self.sensitive = sensitive
         self.groups = {col: _groups(real[col]) for col in sensitive}
+        self.rare = {}
+        for col in self.categorical:
+            counts = real[col].dropna().value_counts()
+            self.rare[col] = set(counts.index[counts < RARE_SHARE * len(real)])
 
     def reference(self):
         import pandas as pd
@@ -483,16 +522,21 @@ class _Scorer:
         return out
 
     def _categories(self, synthetic) -> list[dict]:
-        out, present, known = [], 0, 0
+        out, present, known, rare_present, rare_known = [], 0, 0, 0, 0
         for col in self.categorical:
             real_values = set(self.real[col].dropna().unique())
             kept = real_values & set(synthetic[col].dropna().unique())
             if real_values:
                 out.append(_record("category_coverage", col, len(kept) / len(real_values)))
             present, known = present + len(kept), known + len(real_values)
+            rare = self.rare[col]
+            rare_present, rare_known = rare_present + len(rare & kept), rare_known + len(rare)
+        head = []
         if known:
-            out.insert(0, _record("category_coverage", ALL, present / known))
-        return out
+            head.append(_record("category_coverage", ALL, present / known))
+        if rare_known:
+            head.append(_record("category_coverage", RARE, rare_present / rare_known))
+        return head + out
 
     def _ranges(self, synthetic) -> list[dict]:
         import numpy as np
