@@ -20,6 +20,7 @@ __all__ = [
     "Run",
     "SynthnbError",
     "SynthnbWarning",
+    "Workbench",
     "__version__",
     "collapse_lab",
     "evaluate",
@@ -43,6 +44,7 @@ _LAZY = {
     "verify": "synthnb.provenance.verify",
     "load_model": "synthnb.provenance.model_file",
     "collapse_lab": "synthnb.labs.collapse",
+    "Workbench": "synthnb.workbench",
 }
 
 # light subpackages reachable as attributes (``synthnb.datasets.load_adult()``)
