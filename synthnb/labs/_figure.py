@@ -116,6 +116,7 @@ def collapse_spec(lab) -> dict:
         "labels": {str(m): _mix_label(m) for m in lab.real_fraction},
         "colours": {str(m): c for m, c in mix_colours(lab.real_fraction).items()},
         "panels": panels,
+        "groups": bool(lab.smallest_groups(1)),
     }
 
 
@@ -197,7 +198,9 @@ def draw(spec: dict):
         ncols=len(handles),
         frameon=False,
         fontsize=_FONT + 0.5,
-        title=spec["title"] + "\nEach line: the share of fresh real rows mixed into every refit.",
+        title=spec["title"]
+        + "\nEach line: the share of fresh real rows mixed into every refit"
+        + ("; bottom right: the smallest sensitive groups." if spec.get("groups") else "."),
         title_fontsize=_FONT + 0.5,
         alignment="left",
     )
