@@ -23,6 +23,7 @@ __all__ = [
     "Workbench",
     "__version__",
     "augment",
+    "collapse_lab",
     "evaluate",
     "export",
     "fit",
@@ -44,6 +45,7 @@ _LAZY = {
     "export": "synthnb.provenance.export",
     "verify": "synthnb.provenance.verify",
     "load_model": "synthnb.provenance.model_file",
+    "collapse_lab": "synthnb.labs.collapse",
     "Workbench": "synthnb.workbench",
 }
 

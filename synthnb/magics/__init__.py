@@ -24,6 +24,7 @@ _SUBCOMMANDS = {
     "export": "synthnb.magics._export",
     "verify": "synthnb.magics._verify",
     "augment": "synthnb.magics._augment",
+    "collapse": "synthnb.magics._collapse",
     "workbench": "synthnb.magics._workbench",
 }
 
