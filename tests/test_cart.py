@@ -248,3 +248,16 @@ def test_the_fit_magic_takes_cart(ip, adult_2k):
     from synthnb.magics._fit import fit_command
 
     assert "cart" in fit_command.__doc__ or "copulagan or cart" in str(fit_command.parser.format_help())
+
+
+def test_a_column_with_thousands_of_values_is_modelled_without_a_table_per_value():
+    rng = np.random.default_rng(3)
+    code = rng.integers(10000, 13000, 6000)
+    frame = pd.DataFrame({"postcode": code.astype(str), "area": (code // 1000).astype(str), "x": code / 1000.0})
+    model = CARTSynthesizer().fit(frame, seed=0)
+    node = model._nodes["postcode"][0]
+    assert type(node.tree).__name__ == "DecisionTreeRegressor"  # no per-value frequencies in every node
+    syn = model.sample(6000, seed=0)
+    assert set(syn["postcode"]) <= set(frame["postcode"])
+    # the area (drawn first: fewest values) decides the postcode's leading digits, as in the real rows
+    assert (syn["postcode"].astype(int) // 1000 == syn["area"].astype(int)).mean() > 0.99
