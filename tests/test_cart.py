@@ -41,6 +41,9 @@ def mixed():
             "score": score,
             "day": day.where(rng.random(n) > 0.05),
             "stamp": pd.Timestamp("2024-03-01", tz="Europe/Paris") + pd.to_timedelta(rng.integers(0, 10**6, n), "s"),
+            "moment": (pd.Timestamp("2001-01-01") + pd.to_timedelta(rng.integers(0, 10**8, n), "s")).astype(
+                "datetime64[s]"
+            ),
         }
     )
     return frame
@@ -70,7 +73,7 @@ def test_types_ranges_and_categories_are_the_real_ones(mixed, mixed_run):
         assert (values == values.round()).all()
         assert values.min() >= train[col].min() and values.max() <= train[col].max()
     assert syn["score"].min() >= train["score"].min() and syn["score"].max() <= train["score"].max()
-    for col in ("day", "stamp"):
+    for col in ("day", "stamp", "moment"):
         assert syn[col].min() >= train[col].min() and syn[col].max() <= train[col].max()
     assert (syn["day"].dropna() == syn["day"].dropna().dt.normalize()).all()  # whole days stay whole days
     assert (syn["stamp"].dt.microsecond == 0).all()
@@ -80,7 +83,7 @@ def test_types_ranges_and_categories_are_the_real_ones(mixed, mixed_run):
     for col in ("score", "count", "day", "level", "maybe"):
         real_share, syn_share = train[col].isna().mean(), syn[col].isna().mean()
         assert syn_share > 0 and abs(syn_share - real_share) < 0.05, col
-    for col in ("group", "flag", "amount", "stamp"):
+    for col in ("group", "flag", "amount", "stamp", "moment"):
         assert not syn[col].isna().any()
     # the heap at 0 is kept as a point mass, and the dependency of score on group survives
     assert abs((syn["amount"] == 0).mean() - (train["amount"] == 0).mean()) < 0.06

@@ -275,7 +275,7 @@ class CARTSynthesizer:
         dtype = series.dtype
         missing = bool(series.isna().any())
         if pd.api.types.is_datetime64_any_dtype(dtype):
-            ns = pd.DatetimeIndex(series).asi8[series.notna().to_numpy()]
+            ns = pd.DatetimeIndex(series).as_unit("ns").asi8[series.notna().to_numpy()]
             unit = next((u for u in (_DAY_NS, 10**9, 10**6, 10**3) if ns.size and not (ns % u).any()), 1)
             values = ns // unit
             col = _Column(name, "numeric", dtype, has_missing=missing, integer=True, datetime_unit=unit)
@@ -322,7 +322,7 @@ class CARTSynthesizer:
         if col.datetime_unit:
             out = np.full(len(series), np.nan)
             known = series.notna().to_numpy()
-            out[known] = pd.DatetimeIndex(series).asi8[known] // col.datetime_unit
+            out[known] = pd.DatetimeIndex(series).as_unit("ns").asi8[known] // col.datetime_unit
             return out
         return pd.to_numeric(series).astype("float64").to_numpy(na_value=np.nan)
 
