@@ -41,6 +41,9 @@ def mixed():
             "score": score,
             "day": day.where(rng.random(n) > 0.05),
             "stamp": pd.Timestamp("2024-03-01", tz="Europe/Paris") + pd.to_timedelta(rng.integers(0, 10**6, n), "s"),
+            "moment": (pd.Timestamp("2001-01-01") + pd.to_timedelta(rng.integers(0, 10**8, n), "s")).astype(
+                "datetime64[s]"
+            ),
         }
     )
     return frame
@@ -70,7 +73,7 @@ def test_types_ranges_and_categories_are_the_real_ones(mixed, mixed_run):
         assert (values == values.round()).all()
         assert values.min() >= train[col].min() and values.max() <= train[col].max()
     assert syn["score"].min() >= train["score"].min() and syn["score"].max() <= train["score"].max()
-    for col in ("day", "stamp"):
+    for col in ("day", "stamp", "moment"):
         assert syn[col].min() >= train[col].min() and syn[col].max() <= train[col].max()
     assert (syn["day"].dropna() == syn["day"].dropna().dt.normalize()).all()  # whole days stay whole days
     assert (syn["stamp"].dt.microsecond == 0).all()
@@ -80,7 +83,7 @@ def test_types_ranges_and_categories_are_the_real_ones(mixed, mixed_run):
     for col in ("score", "count", "day", "level", "maybe"):
         real_share, syn_share = train[col].isna().mean(), syn[col].isna().mean()
         assert syn_share > 0 and abs(syn_share - real_share) < 0.05, col
-    for col in ("group", "flag", "amount", "stamp"):
+    for col in ("group", "flag", "amount", "stamp", "moment"):
         assert not syn[col].isna().any()
     # the heap at 0 is kept as a point mass, and the dependency of score on group survives
     assert abs((syn["amount"] == 0).mean() - (train["amount"] == 0).mean()) < 0.06
@@ -248,3 +251,16 @@ def test_the_fit_magic_takes_cart(ip, adult_2k):
     from synthnb.magics._fit import fit_command
 
     assert "cart" in fit_command.__doc__ or "copulagan or cart" in str(fit_command.parser.format_help())
+
+
+def test_a_column_with_thousands_of_values_is_modelled_without_a_table_per_value():
+    rng = np.random.default_rng(3)
+    code = rng.integers(10000, 13000, 6000)
+    frame = pd.DataFrame({"postcode": code.astype(str), "area": (code // 1000).astype(str), "x": code / 1000.0})
+    model = CARTSynthesizer().fit(frame, seed=0)
+    node = model._nodes["postcode"][0]
+    assert type(node.tree).__name__ == "DecisionTreeRegressor"  # no per-value frequencies in every node
+    syn = model.sample(6000, seed=0)
+    assert set(syn["postcode"]) <= set(frame["postcode"])
+    # the area (drawn first: fewest values) decides the postcode's leading digits, as in the real rows
+    assert (syn["postcode"].astype(int) // 1000 == syn["area"].astype(int)).mean() > 0.99

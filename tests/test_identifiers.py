@@ -40,7 +40,7 @@ EXPECTED_BLIND = dict(
     date_of_birth=("quasi", {"date"}),
 )
 INNOCUOUS = ["height", "weight", "price", "weight_grams", "group"]
-MODELS = [("gaussian_copula", None), ("ctgan", 1), ("tvae", 1), ("copulagan", 1)]
+MODELS = [("gaussian_copula", None), ("ctgan", 1), ("tvae", 1), ("copulagan", 1), ("cart", None)]
 COUNTS = {}  # model -> per-column (values checked, matches found), printed for the closing note
 
 

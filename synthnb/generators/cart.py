@@ -34,6 +34,7 @@ __all__ = ["DEFAULTS", "CARTSynthesizer"]
 DEFAULTS: dict[str, Any] = {"min_leaf": 10, "smoothing": 1.0, "heap_share": 0.01, "visit_sequence": None}
 
 _DAY_NS = 86_400 * 10**9
+_MAX_CLASSES = 100  # above this many values, a coded column's tree is a regression tree (see _class_node)
 
 
 @dataclass
@@ -274,7 +275,7 @@ class CARTSynthesizer:
         dtype = series.dtype
         missing = bool(series.isna().any())
         if pd.api.types.is_datetime64_any_dtype(dtype):
-            ns = pd.DatetimeIndex(series).asi8[series.notna().to_numpy()]
+            ns = pd.DatetimeIndex(series).as_unit("ns").asi8[series.notna().to_numpy()]
             unit = next((u for u in (_DAY_NS, 10**9, 10**6, 10**3) if ns.size and not (ns % u).any()), 1)
             values = ns // unit
             col = _Column(name, "numeric", dtype, has_missing=missing, integer=True, datetime_unit=unit)
@@ -321,7 +322,7 @@ class CARTSynthesizer:
         if col.datetime_unit:
             out = np.full(len(series), np.nan)
             known = series.notna().to_numpy()
-            out[known] = pd.DatetimeIndex(series).asi8[known] // col.datetime_unit
+            out[known] = pd.DatetimeIndex(series).as_unit("ns").asi8[known] // col.datetime_unit
             return out
         return pd.to_numeric(series).astype("float64").to_numpy(na_value=np.nan)
 
@@ -406,27 +407,31 @@ class CARTSynthesizer:
         return tree, leaf_row[leaves], leaf_row
 
     def _class_node(self, features, y, n_classes: int, state: int) -> _Node:
+        """A tree of a coded column; each leaf keeps its training rows' codes, so draws follow its frequencies.
+
+        Above ``_MAX_CLASSES`` values (a postcode, a city) a classification tree would hold a frequency per value
+        in every node; a regression tree on the codes ranked by frequency splits the rows instead, and the leaf's
+        codes are drawn the same way.
+        """
         import numpy as np
 
-        tree, rows, leaf_row = self._tree(features, y, True, state)
-        counts = np.zeros((int(rows.max()) + 1, n_classes))
-        np.add.at(counts, (rows, y), 1.0)
-        cum = np.cumsum(counts, axis=1)
-        return _Node(tree, leaf_row, cum / cum[:, -1:], len(y))
+        if n_classes <= _MAX_CLASSES:
+            tree, rows, leaf_row = self._tree(features, y, True, state)
+        else:
+            rank = np.argsort(np.argsort(-np.bincount(y, minlength=n_classes), kind="stable"))
+            tree, rows, leaf_row = self._tree(features, rank[y].astype(np.float64), False, state)
+        pool, starts, counts = _pools(rows, y)
+        return _Node(tree, leaf_row, pool, len(y), starts, counts)
 
     def _value_node(self, features, y, col: _Column, state: int) -> _Node:
         import numpy as np
 
         tree, rows, leaf_row = self._tree(features, y, False, state)
-        order = np.lexsort((y, rows))
-        pool, rows_sorted = y[order], rows[order]
-        n_leaves = int(rows.max()) + 1
-        counts = np.bincount(rows_sorted, minlength=n_leaves)
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        bandwidth = np.zeros(n_leaves)
+        pool, starts, counts = _pools(rows, y)
+        bandwidth = np.zeros(len(counts))
         if self.smoothing > 0:
             smooth = ~np.isin(pool, col.heaps)
-            for leaf in range(n_leaves):
+            for leaf in range(len(counts)):
                 part = pool[starts[leaf] : starts[leaf] + counts[leaf]]
                 part = part[smooth[starts[leaf] : starts[leaf] + counts[leaf]]]
                 bandwidth[leaf] = _silverman(part) * self.smoothing
@@ -440,22 +445,17 @@ class CARTSynthesizer:
             features = x[:, :j]
             if col.kind == "categorical":
                 (node,) = nodes[col.name]
-                rows = node.rows(features)
-                x[:, j] = _pick(node.table[rows], _stratified(rows, rng))
+                x[:, j] = _from_leaves(node, node.rows(features), rng)
                 continue
             missing_node, value_node = nodes[col.name]
             missing = np.zeros(len(x), dtype=bool)
             if missing_node is not None:
-                rows = missing_node.rows(features)
-                missing = _pick(missing_node.table[rows], _stratified(rows, rng)) == 1
+                missing = _from_leaves(missing_node, missing_node.rows(features), rng) == 1
             values = np.full(len(x), np.nan)
             if value_node is not None:
                 rows = value_node.rows(features)
-                u, noise = _stratified(rows, rng), rng.standard_normal(len(x))
-                idx = value_node.starts[rows] + np.minimum(
-                    (u * value_node.counts[rows]).astype(np.int64), value_node.counts[rows] - 1
-                )
-                values = value_node.table[idx]
+                values = _from_leaves(value_node, rows, rng)
+                noise = rng.standard_normal(len(x))
                 jitter = ~np.isin(values, col.heaps)
                 values = np.where(jitter, values + noise * value_node.bandwidth[rows], values)
                 values = np.clip(values, col.low, col.high)
@@ -490,11 +490,23 @@ def _stratified(rows, rng):
     return u
 
 
-def _pick(cum, u):
-    """Inverse-CDF draw: for each row, the first class whose cumulative probability exceeds *u*."""
+def _pools(rows, y):
+    """The training values sorted by leaf (then value), with each leaf's first position and count."""
     import numpy as np
 
-    return np.minimum((u[:, None] >= cum).sum(axis=1), cum.shape[1] - 1).astype(np.float64)
+    order = np.lexsort((y, rows))
+    counts = np.bincount(rows[order])
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    return y[order].astype(np.float64), starts, counts
+
+
+def _from_leaves(node, rows, rng):
+    """For each synthetic row, one training value of the leaf it fell into (stratified within each leaf)."""
+    import numpy as np
+
+    u = _stratified(rows, rng)
+    counts = node.counts[rows]
+    return node.table[node.starts[rows] + np.minimum((u * counts).astype(np.int64), counts - 1)]
 
 
 def _silverman(values) -> float:
