@@ -53,6 +53,10 @@ def test_defaults_on_adult_come_from_the_frame(ip, adult):
     assert set(options["neural"]) == set(synthnb.generators.NEURAL_MODELS)
     # the identifiers found are shown before any fit: Adult has no direct identifier
     assert "no direct identifier detected" in wb.view.identifiers_html and "native_country" in wb.view.identifiers_html
+    data = wb._repr_mimebundle_()
+    data = data[0] if isinstance(data, tuple) else data
+    assert data["text/plain"] == "synthnb Workbench · adult → adult_syn · not fitted yet"
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == wb.widget.model_id
 
 
 def test_fit_binds_the_name_writes_the_equivalent_line_and_matches_the_magic(ip, wb, small):
