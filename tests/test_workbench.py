@@ -202,3 +202,15 @@ def test_magic_shows_a_workbench(ip, small):
     assert isinstance(wb, Workbench) and (wb.df_name, wb.name) == ("adult", "mine")
     with pytest.raises(SynthnbError, match="no variable named 'adul'"):
         ip.run_line_magic("synth", "workbench adul")
+
+
+@pytest.mark.slow
+def test_epochs_reach_a_neural_model_only(wb, small):
+    wb.fit(epochs=7, seed=1)  # the Gaussian copula has no epochs: the choice is kept but not used
+    assert "--epochs" not in wb.view.lines["fit"] and "epochs" not in wb.run.spec.params
+    run = wb.fit(model="tvae", epochs=1, rows=50)
+    assert run.spec.model == "tvae" and run.spec.params == {"epochs": 1}
+    assert "--model tvae --seed 1 --holdout 0.2 --rows 50 --epochs 1 " in wb.view.lines["fit"]
+    assert "epoch 1/1" in wb.view.progress_html
+    direct = synthnb.fit(small, model="tvae", epochs=1, rows=50, seed=1, sensitive=["marital_status", "race", "sex"])
+    assert direct.synthetic.to_csv(index=False) == run.synthetic.to_csv(index=False)
