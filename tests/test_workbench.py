@@ -173,6 +173,7 @@ def test_evaluate_shows_the_report_dashboard_and_export_gate_refuses_then_takes_
     assert "manifest.json" in written and any("a teaching copy" in text for text in written.values())
     assert wb.view.refusal == "" and wb.view.lines["export"].endswith('--force --allow-risk "a teaching copy"')
     assert wb.view.values["path"] == str(tmp_path / "leak")
+    assert wb.view.values["reason"] == ""  # used once: the next export is checked afresh
 
 
 def test_export_line_keeps_the_reason_one_argument():

@@ -373,7 +373,8 @@ class Workbench:
         result = export(
             self.run, path, evaluation, name=self.name, data=data, overwrite=True, allow_risk=allow_risk or None
         )
-        self.view.refusal = ""
+        # a reason overrides one refusal: a later export of another table is checked afresh
+        self.view.refusal, self.view.values = "", {**self.view.values, "reason": ""}
         self.view.message = {"kind": "info", "text": " ".join(str(result.message).split())}
         self.view.lines = {**self.view.lines, "export": line}
         if session is not None:
