@@ -53,6 +53,10 @@ def test_defaults_on_adult_come_from_the_frame(ip, adult):
     assert set(options["neural"]) == set(synthnb.generators.NEURAL_MODELS)
     # the identifiers found are shown before any fit: Adult has no direct identifier
     assert "no direct identifier detected" in wb.view.identifiers_html and "native_country" in wb.view.identifiers_html
+    data = wb._repr_mimebundle_()
+    data = data[0] if isinstance(data, tuple) else data
+    assert data["text/plain"] == "synthnb Workbench · adult → adult_syn · not fitted yet"
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == wb.widget.model_id
 
 
 def test_fit_binds_the_name_writes_the_equivalent_line_and_matches_the_magic(ip, wb, small):
@@ -169,6 +173,7 @@ def test_evaluate_shows_the_report_dashboard_and_export_gate_refuses_then_takes_
     assert "manifest.json" in written and any("a teaching copy" in text for text in written.values())
     assert wb.view.refusal == "" and wb.view.lines["export"].endswith('--force --allow-risk "a teaching copy"')
     assert wb.view.values["path"] == str(tmp_path / "leak")
+    assert wb.view.values["reason"] == ""  # used once: the next export is checked afresh
 
 
 def test_export_line_keeps_the_reason_one_argument():
@@ -198,3 +203,15 @@ def test_magic_shows_a_workbench(ip, small):
     assert isinstance(wb, Workbench) and (wb.df_name, wb.name) == ("adult", "mine")
     with pytest.raises(SynthnbError, match="no variable named 'adul'"):
         ip.run_line_magic("synth", "workbench adul")
+
+
+@pytest.mark.slow
+def test_epochs_reach_a_neural_model_only(wb, small):
+    wb.fit(epochs=7, seed=1)  # the Gaussian copula has no epochs: the choice is kept but not used
+    assert "--epochs" not in wb.view.lines["fit"] and "epochs" not in wb.run.spec.params
+    run = wb.fit(model="tvae", epochs=1, rows=50)
+    assert run.spec.model == "tvae" and run.spec.params == {"epochs": 1}
+    assert "--model tvae --seed 1 --holdout 0.2 --rows 50 --epochs 1 " in wb.view.lines["fit"]
+    assert "epoch 1/1" in wb.view.progress_html
+    direct = synthnb.fit(small, model="tvae", epochs=1, rows=50, seed=1, sensitive=["marital_status", "race", "sex"])
+    assert direct.synthetic.to_csv(index=False) == run.synthetic.to_csv(index=False)

@@ -161,7 +161,15 @@ class Workbench:
 
     def _repr_mimebundle_(self, **kwargs):
         self._capture_cell()
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        # short and stable where no widget is drawn (a saved notebook, nbval, a terminal)
+        data["text/plain"] = repr(self)
+        return bundle
+
+    def __repr__(self) -> str:
+        fitted = "not fitted yet" if self.run is None else f"fitted: {self.name} ({len(self.run.synthetic):,} rows)"
+        return f"synthnb Workbench · {self.df_name or 'a table'} → {self.name} · {fitted}"
 
     def _capture_cell(self) -> None:
         """Remember the executing cell (the panel's): a click has no cell, its cells go below this one."""
@@ -365,7 +373,8 @@ class Workbench:
         result = export(
             self.run, path, evaluation, name=self.name, data=data, overwrite=True, allow_risk=allow_risk or None
         )
-        self.view.refusal = ""
+        # a reason overrides one refusal: a later export of another table is checked afresh
+        self.view.refusal, self.view.values = "", {**self.view.values, "reason": ""}
         self.view.message = {"kind": "info", "text": " ".join(str(result.message).split())}
         self.view.lines = {**self.view.lines, "export": line}
         if session is not None:

@@ -37,6 +37,24 @@ def _wait_idle(page, timeout: float = 180) -> None:
         time.sleep(0.3)
 
 
+def _run_all_after_restart(page, server, timeout: float = 300):
+    """Restart and Run All; the notebook once every code cell shows a count of the new kernel (1..n).
+
+    Counts from before the restart stay on a cell until it runs again, and the kernel may be idle for a while
+    between the restart and the first cell: read the saved notebook until its counts are the new kernel's.
+    """
+    run_all(page, server, restart=True)
+    deadline = time.monotonic() + timeout
+    while True:
+        nb = save_and_read(page, server, NAME)
+        counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+        if None not in counts and sorted(counts) == list(range(1, len(counts) + 1)):
+            server.kernels_idle_for(4, timeout=300)
+            return save_and_read(page, server, NAME)
+        assert time.monotonic() < deadline, counts
+        time.sleep(2)
+
+
 def _keyed(nb) -> list[tuple[int, str]]:
     return [(i, c.metadata["synthnb"]["key"]) for i, c in enumerate(nb.cells) if "synthnb" in c.metadata]
 
@@ -171,8 +189,7 @@ def test_workbench_fit_shows_dashboard_and_cells_then_updates_them(jupyter_serve
 
     # Restart and Run All: the summary cell's %synth fit re-creates adult_syn with no click, and every keyed
     # cell is updated where it is (the summary's fit anchors to itself, but the keys already exist)
-    run_all(page, server, restart=True)
-    nb4 = save_and_read(page, server, NAME)
+    nb4 = _run_all_after_restart(page, server)
     assert _keyed(nb4) == keyed and nb4.cells[2].source == nb2.cells[2].source
     assert nb4.cells[4].source == nb5.cells[4].source
     for cell in nb4.cells:
