@@ -68,13 +68,16 @@ def limit_threads() -> int:
     setting (both per calling thread for OpenMP and numba, so each entry point calls this).
     """
     n = available_cpus()
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    numba = sys.modules.get("numba")
+    names = ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"]
+    # once numba is loaded, its compiler re-reads NUMBA_NUM_THREADS and refuses a new value after its pool started
+    names += [] if numba is not None else ["NUMBA_NUM_THREADS"]
+    for var in names:
         if var not in os.environ:
             os.environ[var] = str(n)
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=n)  # not as a context: the cap stays, the process may not use more anyway
-    numba = sys.modules.get("numba")
     if numba is not None:
         numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
     return n

@@ -61,3 +61,33 @@ def test_fit_caps_numba_and_openmp_to_one_cpu_under_taskset():
     assert report["before"]["numba"] == 2 and "openmp" in report["before"], report
     assert max(report["before"].values()) == 2, report
     assert set(report["after"].values()) == {1}, report
+
+
+QUOTA_PROBE = """
+import os
+os.environ.pop("NUMBA_NUM_THREADS", None)
+import numba, numpy as np
+from numba import njit, prange
+
+@njit(parallel=True)
+def total(a):
+    s = 0.0
+    for i in prange(a.size):
+        s += a[i]
+    return s
+
+total(np.ones(10))  # the pool starts with every CPU of the affinity mask
+from synthnb import _threads
+_threads.available_cpus = lambda: 1  # as under a cgroup quota of one CPU
+_threads.limit_threads()
+njit(lambda x: x + 1)(1)  # numba's compiler re-reads its configuration here
+print(numba.get_num_threads(), numba.config.NUMBA_NUM_THREADS, "NUMBA_NUM_THREADS" in os.environ)
+"""
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs 2 CPUs")
+def test_a_quota_below_the_started_numba_pool_is_applied_without_breaking_numba():
+    out = subprocess.run([sys.executable, "-c", QUOTA_PROBE], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-3000:]
+    threads, pool, env_set = out.stdout.split()
+    assert int(threads) == 1 and int(pool) >= 2 and env_set == "False"
