@@ -21,6 +21,7 @@ __all__ = [
     "SynthnbError",
     "SynthnbWarning",
     "__version__",
+    "compare",
     "evaluate",
     "export",
     "fit",
@@ -41,6 +42,7 @@ _LAZY = {
     "export": "synthnb.provenance.export",
     "verify": "synthnb.provenance.verify",
     "load_model": "synthnb.provenance.model_file",
+    "compare": "synthnb.comparison",
 }
 
 # light subpackages reachable as attributes (``synthnb.datasets.load_adult()``)

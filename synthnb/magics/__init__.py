@@ -23,6 +23,7 @@ _SUBCOMMANDS = {
     "datasheet": "synthnb.magics._datasheet",
     "export": "synthnb.magics._export",
     "verify": "synthnb.magics._verify",
+    "compare": "synthnb.magics._compare",
 }
 
 
