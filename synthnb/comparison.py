@@ -297,11 +297,15 @@ def _models(models, known: dict, canonical) -> list[str]:
 
 def _fit_and_evaluate(df, kwargs: dict, n_jobs: int, name: str):
     """The work of one worker: fit, evaluate every section, with its share of the cores. Returns picklable parts."""
+    import joblib
+
     from synthnb.api import fit
     from synthnb.evaluation import evaluate
 
     threads = max(1, usable_cpus() // n_jobs)
-    with thread_share(threads) as observed:
+    # joblib inside the worker (scikit-learn's) runs in line: under the dask backend it would otherwise send
+    # nested tasks back to the cluster, whose workers may all be busy with fits (a deadlock)
+    with thread_share(threads) as observed, joblib.parallel_config(backend="sequential"):
         run = fit(df, **kwargs)
         evaluation = evaluate(run, name=name)  # every default section, computed here
     return run, evaluation, observed

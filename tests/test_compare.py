@@ -195,7 +195,7 @@ def test_the_magic_binds_every_run_appends_one_cell_and_exports_without_refittin
     def refit(*args, **kwargs):
         raise AssertionError("refitted")
 
-    monkeypatch.setattr("synthnb.generators.sdv_adapter.fit_and_sample", refit)
+    monkeypatch.setattr("synthnb.api.fit", refit)
     monkeypatch.setattr("synthnb.evaluation._evaluation._compute", refit)  # nor is anything evaluated again
     out = tmp_path / "export"
     with capture_output() as cap:
