@@ -119,7 +119,14 @@ class Leaderboard:
             for r in [head, *rows]
         ]
         lines.insert(1, "  ".join("-" * w for w in widths))
-        return "\n".join([*lines, "", "* best in its column. " + self.tradeoff])
+        return "\n".join([*lines, "", f"* best in its column.{self.missing_note} {self.tradeoff}"])
+
+    @property
+    def missing_note(self) -> str:
+        """What a dash means, when the leaderboard has one (else empty)."""
+        if any(math.isnan(e.values.get(c.key, math.nan)) for e in self.entries for c in self.columns):
+            return " — not computed: that section failed for the model (%synth report NAME says why)."
+        return ""
 
     def to_html(self) -> str:
         """The static leaderboard (a plain HTML table, best values marked); what the widget falls back to."""
@@ -143,6 +150,7 @@ class Leaderboard:
             ],
             "best": {k: list(v) for k, v in best.items()},
             "sentence": self.tradeoff,
+            "note": self.missing_note,
         }
 
     def widget(self):

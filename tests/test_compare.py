@@ -202,3 +202,17 @@ def test_the_magic_binds_every_run_appends_one_cell_and_exports_without_refittin
         assert ip.run_cell(f'%synth export adult_ctgan --to {out} --allow-risk "a test"').success, cap.stdout
     manifest = json.loads((out / "manifest.json").read_text())
     assert session.require_run("adult_ctgan").synthetic_sha256 in json.dumps(manifest)
+
+
+def test_a_group_missing_from_the_synthetic_table_is_the_worst_gap():
+    import pandas as pd
+
+    from synthnb.comparison import worst_base_rate_gap
+
+    rates = pd.DataFrame(
+        {"real": [0.3, 0.1, 0.5], "synthetic": [0.25, 0.2, None], "counts": [True, True, False]},
+        index=["a", "b", "tiny"],
+    )
+    assert worst_base_rate_gap(rates) == pytest.approx(0.1)  # 'tiny' has too few real rows to count
+    rates.loc["b", "synthetic"] = None
+    assert worst_base_rate_gap(rates) == 1.0

@@ -47,7 +47,8 @@ def leaderboard_html(board) -> str:
         "<div class='synthnb-leaderboard'>"
         f"<table style='{table_style}'><thead><tr><th style='{cell};text-align:left'>model</th>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
-        f"<p style='font-size:12.5px'>★ best in its column. {html.escape(state['sentence'])}</p></div>"
+        f"<p style='font-size:12.5px'>★ best in its column.{html.escape(state['note'])} "
+        f"{html.escape(state['sentence'])}</p></div>"
     )
 
 

@@ -59,7 +59,7 @@ function render({ model, el }) {
     el.replaceChildren(h("div", { class: "synthnb-leaderboard" },
       h("table", { style: "border-collapse:collapse;font-size:12.5px;font-variant-numeric:tabular-nums" },
         h("thead", {}, head), body),
-      h("p", { style: "font-size:12.5px" }, `★ best in its column. ${state.sentence}`)));
+      h("p", { style: "font-size:12.5px" }, `★ best in its column.${state.note || ""} ${state.sentence}`)));
   }
 
   model.on("change:state", draw);
