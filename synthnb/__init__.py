@@ -24,6 +24,7 @@ __all__ = [
     "__version__",
     "augment",
     "collapse_lab",
+    "compare",
     "evaluate",
     "export",
     "fit",
@@ -47,6 +48,7 @@ _LAZY = {
     "load_model": "synthnb.provenance.model_file",
     "collapse_lab": "synthnb.labs.collapse",
     "Workbench": "synthnb.workbench",
+    "compare": "synthnb.comparison",
 }
 
 # light subpackages reachable as attributes (``synthnb.datasets.load_adult()``)

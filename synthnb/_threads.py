@@ -8,13 +8,19 @@ is pinned by :func:`synthnb._rng.seeded`.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import math
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["available_cpus", "cgroup_cpu_limit", "limit_threads"]
+__all__ = ["available_cpus", "cgroup_cpu_limit", "cpu_share", "limit_threads"]
+
+#: a smaller number of threads granted to the work running in this context (a compare worker's share)
+_SHARE: contextvars.ContextVar[int | None] = contextvars.ContextVar("synthnb_cpu_share", default=None)
 
 _CGROUP_ROOT = "/sys/fs/cgroup"
 
@@ -47,8 +53,15 @@ def _read(path: Path) -> str | None:
         return None
 
 
-@functools.lru_cache(maxsize=1)
 def available_cpus() -> int:
+    """min(affinity mask, cgroup quota, the share granted by :func:`cpu_share`), at least 1."""
+    share = _SHARE.get()
+    cpus = _process_cpus()
+    return cpus if share is None else max(1, min(cpus, share))
+
+
+@functools.lru_cache(maxsize=1)
+def _process_cpus() -> int:
     """min(affinity mask, cgroup quota), at least 1: the CPUs this process may use."""
     try:
         cpus = len(os.sched_getaffinity(0))
@@ -81,3 +94,42 @@ def limit_threads() -> int:
     if numba is not None:
         numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
     return n
+
+
+@contextlib.contextmanager
+def cpu_share(threads: int) -> Iterator[dict]:
+    """Run the block on *threads* threads at most (numba, OpenMP, BLAS and torch outside a fit), then restore.
+
+    Used by workers that share a machine (``synthnb.compare``): every :func:`limit_threads` inside the block
+    caps to the share instead of the whole machine. A fit still pins torch to one thread while it trains
+    (:func:`synthnb._rng.seeded`), so the share never changes the bytes. Yields a dict that, when the block
+    ends, holds the counts each library reported at its end (to show the share held through the work).
+    """
+    import numpy  # noqa: F401  (load the BLAS and OpenMP libraries now, so the limits below reach them)
+    import sklearn.ensemble  # noqa: F401
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    torch = numba = None
+    with contextlib.suppress(ImportError):
+        import torch
+    with contextlib.suppress(ImportError):
+        import numba
+    saved_torch = torch.get_num_threads() if torch is not None else None
+    saved_numba = numba.get_num_threads() if numba is not None else None
+    token = _SHARE.set(threads)
+    observed: dict = {"share": threads}
+    try:
+        if torch is not None:
+            torch.set_num_threads(threads)
+        with threadpool_limits(limits=threads):
+            limit_threads()
+            yield observed
+            observed["threadpoolctl"] = sorted({int(p["num_threads"]) for p in threadpool_info()})
+            observed["torch"] = None if torch is None else torch.get_num_threads()
+            observed["numba"] = None if numba is None else numba.get_num_threads()
+    finally:
+        _SHARE.reset(token)
+        if torch is not None:
+            torch.set_num_threads(saved_torch)
+        if numba is not None:
+            numba.set_num_threads(saved_numba)

@@ -37,6 +37,17 @@ class Evaluation:
         self.run_name = run_name
         self.spec = spec
 
+    def __getstate__(self):
+        # locks belong to one process: an evaluation computed in a worker (synthnb.compare) travels without them
+        state = self.__dict__.copy()
+        del state["_lock"], state["_locks"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+        self._locks = {name: threading.Lock() for name in self._names}
+
     # --- computing -------------------------------------------------------------------------------------
     @property
     def context(self):

@@ -26,6 +26,7 @@ _SUBCOMMANDS = {
     "augment": "synthnb.magics._augment",
     "collapse": "synthnb.magics._collapse",
     "workbench": "synthnb.magics._workbench",
+    "compare": "synthnb.magics._compare",
 }
 
 
