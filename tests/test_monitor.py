@@ -242,6 +242,11 @@ def test_the_magic_takes_the_flags_and_draws_the_curve(ip, small):
     assert f"best {best:.3f} (epoch {best_epoch})" in svg
     epoch, last = run.monitor.checks[-1]
     assert f"interim fidelity: {last:.3f} after epoch {epoch}" in final["text/plain"]
+    summary = next(o.data["text/plain"] for o in cap.outputs if o.data.get("text/plain", "").startswith("model"))
+    assert (
+        f"all 2 epochs; best interim fidelity {best:.3f} (epoch {best_epoch}), scored every 1 epoch(s) on 100 rows"
+        in (summary)
+    )
 
 
 def test_the_live_chart_marks_the_stop_and_redraws_at_most_twice_a_second(ip, monkeypatch):

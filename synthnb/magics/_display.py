@@ -34,6 +34,19 @@ def identifiers_bundle(roles, title: str = "Identifiers found before fitting") -
     }
 
 
+def _training_line(mon) -> str:
+    """How a watched neural fit ended, and its best interim score."""
+    opts = mon.options
+    end = (
+        f"stopped early after epoch {mon.stopped_epoch} of {mon.epochs} (patience {opts.patience})"
+        if mon.stopped_epoch is not None
+        else f"all {mon.epochs} epochs"
+    )
+    best = mon.best
+    score = "" if best is None else f"; best interim fidelity {best[1]:.3f} (epoch {best[0]})"
+    return f"{end}{score}, scored every {opts.every} epoch(s) on {opts.rows:,} rows"
+
+
 def run_summary_bundle(run, name: str) -> dict[str, str]:
     """A MIME bundle (HTML + plain text) summarising a fit."""
     s = run.summary()
@@ -49,6 +62,8 @@ def run_summary_bundle(run, name: str) -> dict[str, str]:
         ("real", held),
         ("time", f"{s['seconds']:.2f} s"),
     ]
+    if getattr(run, "monitor", None) is not None:
+        lines.insert(1, ("training", _training_line(run.monitor)))
     if run.spec.sensitive or run.spec.target:
         lines.append(("evaluate with", f"sensitive={list(run.spec.sensitive)} target={run.spec.target!r}"))
     lines.append(("identifiers", _identifier_line(s["identifiers"])))

@@ -13,7 +13,7 @@ __all__ = ["training_svg"]
 
 _WIDTH = 520
 _LEFT, _RIGHT = 52, 12
-_LOSS_H, _FID_H, _GAP, _TOP, _BOTTOM = 120, 80, 26, 18, 28
+_LOSS_H, _FID_H, _GAP, _TOP, _BOTTOM = 120, 80, 30, 18, 28
 _COLORS = ("#1f77b4", "#d62728", "#9467bd", "#8c564b")
 _FIDELITY = "#2ca02c"
 _STOP = "#d62728"
@@ -58,7 +58,7 @@ def training_svg(
         pts = " ".join(f"{x(e):.1f},{_y(v, lo, hi, _TOP, _LOSS_H):.1f}" for e, v in series)
         parts.append(f"<polyline fill='none' stroke='{color}' stroke-width='1.5' points='{pts}'/>")
         label = html.escape(name.replace("_", " "))
-        parts.append(f"<text x='{legend_x:.0f}' y='{_TOP + 12}' fill='{color}'>{label}</text>")
+        parts.append(f"<text x='{legend_x:.0f}' y='{_TOP - 5}' fill='{color}'>{label}</text>")
         legend_x += 7 * len(label) + 14
     bottom = _TOP + _LOSS_H
     if has_fid:
@@ -74,7 +74,7 @@ def training_svg(
         parts += [f"<circle cx='{a:.1f}' cy='{b:.1f}' r='2.5' fill='{_FIDELITY}'/>" for a, b in pts]
         best_epoch, best = max(fidelity, key=lambda es: (es[1], -es[0]))
         parts.append(
-            f"<text x='{_LEFT + 4}' y='{top + 12}' fill='{_FIDELITY}'>interim column shapes · best {best:.3f} "
+            f"<text x='{_LEFT + 4}' y='{top - 5}' fill='{_FIDELITY}'>interim column shapes · best {best:.3f} "
             f"(epoch {best_epoch})</text>"
         )
         bottom = top + _FID_H
