@@ -318,12 +318,11 @@ def groups(ctx) -> Section:
                 samples = shapes_interval(real_g, syn_g, shapes_types, rng)
                 at_size = shapes_at_size(ctx.real, ctx.synthetic, shapes_types, len(real_g), len(syn_g), rng)
                 lo, hi, flag = _judge(f, at_size, samples)
-                row.update({"fidelity": f, "fidelity low": lo, "fidelity high": hi, "fidelity finding": flag})
-                row["fidelity of all rows at this size"] = at_size
             else:
-                row.update({"fidelity": np.nan, "fidelity low": np.nan, "fidelity high": np.nan})
-                row["fidelity of all rows at this size"] = np.nan
-                row["fidelity finding"] = False
+                f = at_size = lo = hi = np.nan
+                flag = False
+            row.update({"fidelity": f, "fidelity of all rows at this size": at_size})
+            row.update({"fidelity low": lo, "fidelity high": hi, "fidelity finding": flag})
             # utility
             if models is not None:
                 in_test = g_test == g
@@ -367,14 +366,14 @@ def groups(ctx) -> Section:
                 flag = False
             row.update({"DCR protection": p, "privacy low": lo, "privacy high": hi, "privacy finding": flag})
             rows.append(row)
-        table = pd.DataFrame(rows)
+        order = list(pd.DataFrame(rows).columns)
         overall = {col: "(all rows)", "real rows": len(ctx.real), "synthetic rows": len(ctx.synthetic)}
         overall["fidelity"] = f_overall
         if models is not None:
             overall.update({"test rows": len(y), "utility": u_overall})
         overall.update({f"{base_label} rows": len(base), "DCR protection": p_overall})
         overall["exact copy share"] = exact_copy_share(ctx.synthetic, ctx.train, ctx.sdtypes)
-        table = pd.concat([pd.DataFrame([overall]), table], ignore_index=True)
+        table = pd.concat([pd.DataFrame([overall]), pd.DataFrame(rows)], ignore_index=True)[order]
         tables[f"by_{col}"] = table
         _findings(col, table, models is not None, metric if models is not None else "", findings, worst)
         for aspect in ("fidelity", "utility", "DCR protection"):
@@ -383,9 +382,8 @@ def groups(ctx) -> Section:
                     if g != "(all rows)" and v == v:
                         scores[f"groups_{col}_{g}_{aspect.replace(' ', '_').lower()}"] = float(v)
         figures += _figures(col, table, models is not None, metric if models is not None else "", base_label)
-    flagged = sum(1 for _ in worst)
-    judged = [v for k, v in scores.items()]
-    score = float(min(judged)) if judged else float("nan")
+    flagged = len(worst)
+    score = float(min(scores.values())) if scores else float("nan")
     scores["groups_findings"] = float(flagged)
     headline = (
         f"{flagged} group score{'s' if flagged != 1 else ''} more than {MARGIN:g} below the whole table's and outside "
