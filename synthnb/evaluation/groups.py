@@ -24,6 +24,7 @@ __all__ = [
     "MARGIN",
     "MIN_ROWS",
     "RESAMPLES",
+    "SIZE_SUBSETS",
     "SPEC",
     "bootstrap_counts",
     "column_shapes",
@@ -35,6 +36,8 @@ MARGIN = 0.05  # a group's score this far below the whole table's, and outside i
 MIN_ROWS = 20  # fewer rows on either side: the group is shown but not judged
 RESAMPLES = 200  # bootstrap resamples per group and aspect
 _CHUNK = 50  # resamples computed at once (bounds memory on large groups)
+#: random subsets of the whole table whose mean is its score at a group's size (a mean: fewer draws suffice)
+SIZE_SUBSETS = 50
 
 
 def _labels(series):
@@ -166,7 +169,9 @@ def shapes_interval(real, synthetic, sdtypes: dict[str, str], rng, resamples: in
     return np.concatenate(out)
 
 
-def shapes_at_size(real, synthetic, sdtypes: dict[str, str], n_real: int, n_syn: int, rng, resamples: int = RESAMPLES):
+def shapes_at_size(
+    real, synthetic, sdtypes: dict[str, str], n_real: int, n_syn: int, rng, resamples: int = SIZE_SUBSETS
+):
     """The whole table's column shapes at a group's size: the mean score of random subsets of *n_real* real and
     *n_syn* synthetic rows (drawn without replacement). KS and TV distances between fewer rows are larger by
     sampling noise alone, so a group is compared with the whole table at its own size."""
@@ -496,6 +501,6 @@ SPEC = SectionSpec(
     "score lies outside the group's 95% bootstrap interval ({RESAMPLES} seeded resamples of its rows). Groups with "
     f"fewer than {MIN_ROWS} rows on either side are shown but not judged. Column shapes between fewer rows are lower "
     "by sampling noise alone, so a group's are compared with the whole table's at the group's size (the mean over "
-    f"{RESAMPLES} random subsets of as many real and synthetic rows).",
+    f"{SIZE_SUBSETS} random subsets of as many real and synthetic rows).",
     needs=("sensitive",),
 )
