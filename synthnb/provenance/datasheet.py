@@ -609,6 +609,7 @@ _SECTION_WORDS = {
     "utility": "Utility",
     "privacy": "Privacy",
     "fairness": "Fairness",
+    "groups": "By group",
 }
 
 #: runs of a key's words -> their plain reading; the longest run wins, unknown words are kept as words
