@@ -60,6 +60,24 @@ class Augmented:
             "marker column": self.marker,
         }
 
+    @property
+    def synthetic_run(self):
+        """The fit with :attr:`synthetic` (the added rows only) as its synthetic table, for evaluating them."""
+        import dataclasses
+
+        from synthnb.fingerprint import frame_digest
+
+        return dataclasses.replace(self.run, synthetic=self.synthetic, synthetic_sha256=frame_digest(self.synthetic))
+
+    def evaluate(self, sections=("privacy",), **kwargs):
+        """:func:`synthnb.evaluate` of the added rows alone against the fit's real rows (privacy by default).
+
+        The real rows of :attr:`data` are never judged as synthetic: only the rows the marker column flags are.
+        """
+        from synthnb.evaluation import evaluate
+
+        return evaluate(self.synthetic_run, sections=list(sections), **kwargs)
+
     def __repr__(self) -> str:
         m = self.mix
         return (

@@ -105,3 +105,40 @@ def test_group_metrics_use_real_held_out_rows_only(rare, gc_result):
             assert got[f"accuracy {when}"] == pytest.approx(accuracy_score(yt, yp))
             assert got[f"recall {when}"] == pytest.approx(recall_score(yt, yp, pos_label=">50K", zero_division=0))
             assert got[f"F1 {when}"] == pytest.approx(f1_score(yt, yp, pos_label=">50K", zero_division=0))
+
+
+def test_an_augmented_export_reports_the_mix_and_gates_only_the_synthetic_rows(gc_result, tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.setenv("SYNTHNB_KEY_DIR", str(tmp_path / "key"))
+    out = tmp_path / "out"
+    synthnb.export(gc_result, out, name="aug", allow_risk="a test of the mix on 30 rows")
+    predicate = json.loads((out / "manifest.json").read_text())["statement"]["predicate"]
+    assert predicate["rows"] == {"total": 3030, "synthetic": 30, "real": 3000, "syntheticGroup": "race=Other"}
+    assert predicate["exportGate"]["rows_checked"] == 30  # the real rows never go through the gate
+    sheet = (out / "datasheet.md").read_text()
+    assert "30 of its 3,030 rows were generated" in sheet and "rebalance the group race=Other" in sheet
+    exported = pd.read_csv(out / "aug.csv")
+    assert exported["is_synthetic"].sum() == 30 and (exported.loc[exported["is_synthetic"], "race"] == "Other").all()
+    with pytest.raises(SynthnbError, match="drop data= and synthetic_mask="):
+        synthnb.export(gc_result, tmp_path / "again", data=gc_result.data)
+
+
+def test_privacy_of_an_augmented_table_looks_at_the_synthetic_rows_only(gc_result):
+    ev = gc_result.evaluate()
+    assert ev.section_names == ["privacy"] and len(ev.context.synthetic) == 30
+    assert "is_synthetic" not in ev.context.synthetic.columns
+    train = gc_result.run.train
+    rows = set(map(tuple, train.astype(str).to_numpy()))
+    copies = np.mean([tuple(x) in rows for x in gc_result.synthetic.astype(str).to_numpy()])
+    assert ev["privacy"].scores["privacy_exact_copy_share"] == pytest.approx(copies)
+
+
+def test_the_augment_magic_binds_the_marked_table(ip, rare):
+    ip.user_ns["rare"] = rare
+    assert ip.run_cell("%synth augment rare --group race=Other --rows 20 --seed 0 --as rare_aug").success
+    data = ip.user_ns["rare_aug"]
+    assert len(data) == len(rare) + 20 and int(data["is_synthetic"].sum()) == 20
+    assert (data.loc[data["is_synthetic"], "race"] == "Other").all()
+    with pytest.raises(SynthnbError, match="Usage: %synth augment DF --group COL=VALUE --rows N"):
+        ip.run_line_magic("synth", "augment rare --rows 5")

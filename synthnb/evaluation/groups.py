@@ -24,6 +24,7 @@ __all__ = [
     "MARGIN",
     "MIN_ROWS",
     "RESAMPLES",
+    "SIZE_SUBSETS",
     "SPEC",
     "bootstrap_counts",
     "column_shapes",
@@ -35,6 +36,8 @@ MARGIN = 0.05  # a group's score this far below the whole table's, and outside i
 MIN_ROWS = 20  # fewer rows on either side: the group is shown but not judged
 RESAMPLES = 200  # bootstrap resamples per group and aspect
 _CHUNK = 50  # resamples computed at once (bounds memory on large groups)
+#: random subsets of the whole table whose mean is its score at a group's size (a mean: fewer draws suffice)
+SIZE_SUBSETS = 50
 
 
 def _labels(series):
@@ -166,7 +169,9 @@ def shapes_interval(real, synthetic, sdtypes: dict[str, str], rng, resamples: in
     return np.concatenate(out)
 
 
-def shapes_at_size(real, synthetic, sdtypes: dict[str, str], n_real: int, n_syn: int, rng, resamples: int = RESAMPLES):
+def shapes_at_size(
+    real, synthetic, sdtypes: dict[str, str], n_real: int, n_syn: int, rng, resamples: int = SIZE_SUBSETS
+):
     """The whole table's column shapes at a group's size: the mean score of random subsets of *n_real* real and
     *n_syn* synthetic rows (drawn without replacement). KS and TV distances between fewer rows are larger by
     sampling noise alone, so a group is compared with the whole table at its own size."""
@@ -318,12 +323,11 @@ def groups(ctx) -> Section:
                 samples = shapes_interval(real_g, syn_g, shapes_types, rng)
                 at_size = shapes_at_size(ctx.real, ctx.synthetic, shapes_types, len(real_g), len(syn_g), rng)
                 lo, hi, flag = _judge(f, at_size, samples)
-                row.update({"fidelity": f, "fidelity low": lo, "fidelity high": hi, "fidelity finding": flag})
-                row["fidelity of all rows at this size"] = at_size
             else:
-                row.update({"fidelity": np.nan, "fidelity low": np.nan, "fidelity high": np.nan})
-                row["fidelity of all rows at this size"] = np.nan
-                row["fidelity finding"] = False
+                f = at_size = lo = hi = np.nan
+                flag = False
+            row.update({"fidelity": f, "fidelity of all rows at this size": at_size})
+            row.update({"fidelity low": lo, "fidelity high": hi, "fidelity finding": flag})
             # utility
             if models is not None:
                 in_test = g_test == g
@@ -367,14 +371,14 @@ def groups(ctx) -> Section:
                 flag = False
             row.update({"DCR protection": p, "privacy low": lo, "privacy high": hi, "privacy finding": flag})
             rows.append(row)
-        table = pd.DataFrame(rows)
+        order = list(pd.DataFrame(rows).columns)
         overall = {col: "(all rows)", "real rows": len(ctx.real), "synthetic rows": len(ctx.synthetic)}
         overall["fidelity"] = f_overall
         if models is not None:
             overall.update({"test rows": len(y), "utility": u_overall})
         overall.update({f"{base_label} rows": len(base), "DCR protection": p_overall})
         overall["exact copy share"] = exact_copy_share(ctx.synthetic, ctx.train, ctx.sdtypes)
-        table = pd.concat([pd.DataFrame([overall]), table], ignore_index=True)
+        table = pd.concat([pd.DataFrame([overall]), pd.DataFrame(rows)], ignore_index=True)[order]
         tables[f"by_{col}"] = table
         _findings(col, table, models is not None, metric if models is not None else "", findings, worst)
         for aspect in ("fidelity", "utility", "DCR protection"):
@@ -383,9 +387,8 @@ def groups(ctx) -> Section:
                     if g != "(all rows)" and v == v:
                         scores[f"groups_{col}_{g}_{aspect.replace(' ', '_').lower()}"] = float(v)
         figures += _figures(col, table, models is not None, metric if models is not None else "", base_label)
-    flagged = sum(1 for _ in worst)
-    judged = [v for k, v in scores.items()]
-    score = float(min(judged)) if judged else float("nan")
+    flagged = len(worst)
+    score = float(min(scores.values())) if scores else float("nan")
     scores["groups_findings"] = float(flagged)
     headline = (
         f"{flagged} group score{'s' if flagged != 1 else ''} more than {MARGIN:g} below the whole table's and outside "
@@ -498,6 +501,6 @@ SPEC = SectionSpec(
     "score lies outside the group's 95% bootstrap interval ({RESAMPLES} seeded resamples of its rows). Groups with "
     f"fewer than {MIN_ROWS} rows on either side are shown but not judged. Column shapes between fewer rows are lower "
     "by sampling noise alone, so a group's are compared with the whole table's at the group's size (the mean over "
-    f"{RESAMPLES} random subsets of as many real and synthetic rows).",
+    f"{SIZE_SUBSETS} random subsets of as many real and synthetic rows).",
     needs=("sensitive",),
 )

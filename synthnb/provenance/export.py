@@ -174,6 +174,12 @@ def export(
     from synthnb.run import Run
     from synthnb.spec import check_identifier
 
+    group, marker = None, None
+    if type(run).__name__ == "Augmented":  # synthnb.augment's result: its real rows and marked synthetic rows
+        if data is not None or synthetic_mask is not None:
+            raise SynthnbError("an augmented result knows which rows are synthetic; drop data= and synthetic_mask=.")
+        group, marker, synthetic_mask = run.mix["group"], run.marker, run.data[run.marker].to_numpy()
+        run, data = run.run, run.data
     if not isinstance(run, Run):
         raise SynthnbError(
             f"export takes the Run that synthnb.fit returned, got {type(run).__name__}; "
@@ -186,8 +192,10 @@ def export(
     rec = provenance_record(run, name)
     derived = frame_digest(frame) != run.synthetic_sha256
     if data is not None or derived or synthetic_mask is not None:
-        rec = with_output(rec, frame, synthetic_mask)  # validates the mask
+        rec = with_output(rec, frame, synthetic_mask, group)  # validates the mask
     synthetic_rows = frame if synthetic_mask is None else frame[np.asarray(synthetic_mask)]
+    if marker is not None:  # the gate compares the synthetic rows with real rows, which have no marker column
+        synthetic_rows = synthetic_rows.drop(columns=marker)
     if derived:
         rec["derived_from"] = {"sha256": run.synthetic_sha256, "rows": int(run.synthetic.shape[0])}
 

@@ -51,7 +51,8 @@ def build_statement(
         "predicateType": PREDICATE_TYPE,
         "predicate": {
             "synthetic": True,
-            "rows": {"total": out["rows"], "synthetic": out["synthetic_rows"], "real": out["real_rows"]},
+            "rows": {"total": out["rows"], "synthetic": out["synthetic_rows"], "real": out["real_rows"]}
+            | ({"syntheticGroup": out["synthetic_group"]} if "synthetic_group" in out else {}),
             "generator": {
                 "software": f"synthnb {rec['versions'].get('synthnb', '?')}",
                 "library": library_label(rec),

@@ -90,11 +90,11 @@ def library_label(rec: dict[str, Any]) -> str:
     return f"SDV {versions.get('sdv', '?')}"
 
 
-def with_output(rec: dict[str, Any], frame, synthetic_mask=None) -> dict[str, Any]:
+def with_output(rec: dict[str, Any], frame, synthetic_mask=None, group: str | None = None) -> dict[str, Any]:
     """A copy of *rec* describing *frame* as the output (e.g. real rows mixed with synthetic ones).
 
     *synthetic_mask* says, row by row, which rows of *frame* are synthetic (all of them when
-    omitted).
+    omitted); *group* (``"race=Other"``) names the group the synthetic rows were added for (an augmented table).
     """
     import numpy as np
 
@@ -120,4 +120,6 @@ def with_output(rec: dict[str, Any], frame, synthetic_mask=None) -> dict[str, An
         "synthetic_rows": n_syn,
         "real_rows": int(frame.shape[0]) - n_syn,
     }
+    if group is not None:
+        out["output"]["synthetic_group"] = group
     return out
