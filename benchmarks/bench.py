@@ -186,7 +186,10 @@ def _side_by_side(name: str, ours_argv, theirs_argv, runs: int) -> dict:
         ours.append(_measure(ours_argv))
         theirs.append(_measure(theirs_argv))
         print(
-            f"  {name} run {i + 1}: synthnb {ours[-1]['wall_s']:.1f} s, plain {theirs[-1]['wall_s']:.1f} s", flush=True
+            f"  {name} run {i + 1}: synthnb {ours[-1]['wall_s']:.1f} s wall / {ours[-1]['cpu_s']:.1f} s CPU / "
+            f"{ours[-1]['peak_mib']:.0f} MiB, plain {theirs[-1]['wall_s']:.1f} s wall / {theirs[-1]['cpu_s']:.1f} s "
+            f"CPU / {theirs[-1]['peak_mib']:.0f} MiB",
+            flush=True,
         )
     a, b = _summary(ours), _summary(theirs)
     ratio = {k: round(a[f"median_{k}"] / b[f"median_{k}"], 3) for k in ("wall_s", "cpu_s", "peak_mib")}
