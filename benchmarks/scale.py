@@ -24,33 +24,37 @@ def scale_run(rows: int, seed: int = 0) -> dict:
     import synthnb
 
     steps: dict[str, float] = {}
-    t = time.perf_counter()
-    real = adult_resampled(rows, seed)
-    steps["make table"] = time.perf_counter() - t
-    t = time.perf_counter()
-    run = synthnb.fit(real, seed=seed, sensitive="sex,race", target="income")
-    steps["fit + sample (synthnb.fit)"] = time.perf_counter() - t
-    steps.update({f"  of which {k}": v for k, v in run.timings.items()})
-    t = time.perf_counter()
-    ev = synthnb.evaluate(run, lazy=True)
-    steps["evaluate: set up"] = time.perf_counter() - t
+    cpu: dict[str, float] = {}
+
+    def timed(label, fn):
+        t, c = time.perf_counter(), time.process_time()
+        value = fn()
+        steps[label], cpu[label] = time.perf_counter() - t, time.process_time() - c
+        print(f"  {label}: {steps[label]:.1f} s wall, {cpu[label]:.1f} s CPU", flush=True)
+        return value
+
+    real = timed("make table", lambda: adult_resampled(rows, seed))
+    run = timed(
+        "fit + sample (synthnb.fit)", lambda: synthnb.fit(real, seed=seed, sensitive="sex,race", target="income")
+    )
+    ev = timed("evaluate: set up", lambda: synthnb.evaluate(run, lazy=True))
     notes = {}
     for name in ev.section_names:
-        t = time.perf_counter()
-        sec = ev.section(name)
-        steps[f"evaluate: {name}"] = time.perf_counter() - t
+        sec = timed(f"evaluate: {name}", lambda name=name: ev.section(name))
         notes[name] = {
             "error": sec.error,
             "score": sec.score,
             "sample notes": [f for f in sec.findings if "sample" in f.lower()],
         }
     evaluation = sum(v for k, v in steps.items() if k.startswith("evaluate"))
-    total = steps["make table"] * 0 + steps["fit + sample (synthnb.fit)"] + evaluation
+    total = steps["fit + sample (synthnb.fit)"] + evaluation  # making the table is not part of the budget
     peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     return {
         "rows": rows,
         "columns": real.shape[1],
         "steps_s": {k: round(v, 2) for k, v in steps.items()},
+        "steps_cpu_s": {k: round(v, 2) for k, v in cpu.items()},
+        "fit_timings_s": {k: round(v, 2) for k, v in run.timings.items()},
         "evaluation_s": round(evaluation, 2),
         "fit_sample_evaluation_s": round(total, 2),
         "peak_rss_gib": round(peak_gib, 2),
@@ -61,7 +65,7 @@ def scale_run(rows: int, seed: int = 0) -> dict:
 def print_scale(result: dict) -> None:
     print(f"\nScale: {result['rows']:,} rows × {result['columns']} columns (Adult resampled with noise, seed 0)")
     for k, v in result["steps_s"].items():
-        print(f"  {k:<34} {v:>8.1f} s")
+        print(f"  {k:<34} {v:>8.1f} s   (CPU {result['steps_cpu_s'][k]:.1f} s)")
     print(f"  {'evaluation, every section':<34} {result['evaluation_s']:>8.1f} s   (target: about 60 s)")
     print(f"  {'fit + sample + evaluation':<34} {result['fit_sample_evaluation_s']:>8.1f} s   (target: <= 180 s)")
     print(f"  {'peak RSS':<34} {result['peak_rss_gib']:>8.2f} GiB (target: <= 6 GB)")
