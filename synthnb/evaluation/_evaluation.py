@@ -269,7 +269,7 @@ def evaluate(
         The column the attacker tries to infer (default: the target).
     holdout : pandas.DataFrame, optional
         Real rows the generator never saw, when *real* is a table (for a Run they are known).
-    sections : list of str, optional
+    sections : str or list of str, optional
         Subset of :func:`synthnb.evaluation.section_names` (fidelity, diagnostic, utility, privacy, fairness;
         default: all that the inputs allow).
     lazy : bool
@@ -367,7 +367,9 @@ def _wanted(ctx, sections: Iterable[str] | None) -> list[str]:
     names = section_names()
     if sections is None:
         return [n for n in names if all(getattr(ctx, need) for need in section_spec(n).needs)]
-    wanted = [str(s) for s in sections]
+    from synthnb.spec import split_columns
+
+    wanted = list(split_columns(sections))  # "fidelity,privacy" as well as ["fidelity", "privacy"]
     unknown = [s for s in wanted if s not in names]
     if unknown:
         raise SynthnbError(f"unknown section(s) {unknown}; choose from {', '.join(names)}.")

@@ -191,3 +191,10 @@ def test_direct_identifiers_are_not_data(adult_3k, run_3k):
 def test_identifier_roles_are_checked(adult_3k, run_3k, kwargs, message):
     with pytest.raises(SynthnbError, match=message):
         synthnb.evaluate(adult_3k.head(100), run_3k.synthetic.head(100), sections=["diagnostic"], **kwargs)
+
+
+def test_sections_may_be_named_in_one_comma_separated_string(adult_3k, run_3k):
+    ev = synthnb.evaluate(adult_3k.head(300), run_3k.synthetic.head(300), sections="fidelity, diagnostic")
+    assert ev.section_names == ["fidelity", "diagnostic"]
+    with pytest.raises(SynthnbError, match=r"unknown section\(s\) \['speed'\]"):
+        synthnb.evaluate(adult_3k.head(300), run_3k.synthetic.head(300), sections="fidelity,speed")
