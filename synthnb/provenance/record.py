@@ -11,7 +11,8 @@ from typing import Any
 __all__ = ["RECORD_VERSION", "library_label", "provenance_record", "with_output"]
 
 #: bumped when the record's shape changes, so readers can tell old records apart
-RECORD_VERSION = 3  # 2: identifiers, keep, export gate, derivation and model file; 3: generator library, training monitor, augmented group
+# 2: identifiers, keep, export gate, derivation and model file; 3: generator library, training monitor, augmented group
+RECORD_VERSION = 3
 
 
 def provenance_record(run, name: str, df_name: str | None = None) -> dict[str, Any]:
