@@ -179,11 +179,12 @@ def augment(
     n_group = int((run.train[column] == value).sum())
     if n_group < MIN_GROUP_ROWS:
         _too_few(column, value, n_group, "training rows (after holding out real rows for testing)")
-    learned = [c for c in run.synthetic.columns if c in run.synthesizer.get_metadata().get_column_names()]
     if run.spec.model == "cart":  # the CART synthesizer conditions its own trees
         syn = run.synthesizer.sample_conditions(rows, column, value, seed)
     else:
         syn = sample_group(run.synthesizer, run.spec.model, column, value, rows, seed)
+    # the generator saw (and returns) every column but the direct identifiers taken out before fitting
+    learned = [c for c in run.synthetic.columns if c in syn.columns]
     syn = with_fakes(syn[learned], run.real, run.train, run.identifiers, seed)
     for col in df.columns:  # the learned columns keep the real dtypes where the values allow it
         if col in syn.columns and syn[col].dtype != df[col].dtype:

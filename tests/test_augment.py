@@ -142,3 +142,31 @@ def test_the_augment_magic_binds_the_marked_table(ip, rare):
     assert (data.loc[data["is_synthetic"], "race"] == "Other").all()
     with pytest.raises(SynthnbError, match="Usage: %synth augment DF --group COL=VALUE --rows N"):
         ip.run_line_magic("synth", "augment rare --rows 5")
+
+
+def test_cart_draws_the_group_from_its_own_trees(rare):
+    result = synthnb.augment(rare, "race=Other", 40, model="cart", seed=0, holdout=0.1, target="income")
+    _check_rows(rare, result, 40)
+    again = synthnb.augment(rare, "race=Other", 40, model="cart", seed=0, holdout=0.1, target="income")
+    assert frame_digest(again.data) == frame_digest(result.data)
+
+
+def test_the_augment_magics_binding_exports_the_mix_and_reports_the_added_rows(ip, rare, tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.setenv("SYNTHNB_KEY_DIR", str(tmp_path / "key"))
+    ip.user_ns["rare"] = rare
+    assert ip.run_cell("%synth augment rare --group race=Other --rows 20 --seed 0 --as rare_mix").success
+    out = tmp_path / "mix"
+    ip.run_line_magic("synth", f'export rare_mix --to {out} --allow-risk "a test of 20 rows"')
+    predicate = json.loads((out / "manifest.json").read_text())["statement"]["predicate"]
+    assert predicate["rows"] == {"total": 3020, "synthetic": 20, "real": 3000, "syntheticGroup": "race=Other"}
+    assert predicate["exportGate"]["rows_checked"] == 20
+    from synthnb.magics._report import report_evaluation
+    from synthnb.session import session_for
+
+    ev = report_evaluation(session_for(ip), "rare_mix", sections="privacy")
+    assert len(ev.context.synthetic) == 20  # the report judges the added rows, never the real ones
+    ip.user_ns["rare_mix"] = ip.user_ns["rare_mix"].head(100)  # edited after the augment: refused, not guessed
+    with pytest.raises(SynthnbError, match="no longer holds the table %synth augment bound"):
+        ip.run_line_magic("synth", f"export rare_mix --to {tmp_path / 'edited'}")

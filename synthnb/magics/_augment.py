@@ -65,5 +65,7 @@ def execute(magics, rest: str):
         sensitive=args.sensitive,
         **params,
     )
-    ns[args.name or f"{args.df}_aug"] = result.data
+    # bound like a fit, so %synth export NAME writes the mix (gating only the marked rows) and %synth report NAME
+    # judges the added rows
+    magics.session.bind(args.name or f"{args.df}_aug", result, table=result.data)
     return result

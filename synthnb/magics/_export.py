@@ -55,13 +55,22 @@ def execute(magics, rest: str):
             '[--allow-risk "REASON"] [--with-model]'
         ) from None
     session = magics.session
+    run = session.require_run(args.name)
+    table = _bound_table(magics, args.name)
+    augmented = type(run).__name__ == "Augmented"  # %synth augment: the run knows which rows are synthetic
+    if augmented and table is not run.data:
+        raise SynthnbError(
+            f"{args.name} no longer holds the table %synth augment bound (it marks which rows are synthetic); "
+            f"re-run %synth augment ... --as {args.name}, or call synthnb.export on the edited table with "
+            "synthetic_mask=... ."
+        )
     result = export(
-        session.require_run(args.name),
+        run,
         args.directory,
         session.latest_evaluation(args.name),
         name=args.name,
         datasheet=read_text_file(args.datasheet, "the datasheet"),
-        data=_bound_table(magics, args.name),
+        data=None if augmented else table,
         overwrite=args.force,
         allow_risk=_unquote(args.allow_risk),
         with_model=args.with_model,

@@ -72,6 +72,8 @@ def report_evaluation(session, name: str, sensitive=None, target=None, known=Non
     from synthnb.session import EvaluationKey
 
     run = session.require_run(name)
+    if type(run).__name__ == "Augmented":  # %synth augment: judge the added rows, not the real ones
+        run = run.synthetic_run
     key = EvaluationKey(name, sensitive=sensitive, target=target, known=known, sections=sections)
     ev = session.evaluation(key)
     if ev is None:
