@@ -387,6 +387,7 @@ def groups(ctx) -> Section:
                     if g != "(all rows)" and v == v:
                         scores[f"groups_{col}_{g}_{aspect.replace(' ', '_').lower()}"] = float(v)
         figures += _figures(col, table, models is not None, metric if models is not None else "", base_label)
+    _feature_flagged(figures, tables)
     flagged = len(worst)
     score = float(min(scores.values())) if scores else float("nan")
     scores["groups_findings"] = float(flagged)
@@ -406,6 +407,27 @@ def groups(ctx) -> Section:
         library=versions("sdmetrics", "scikit-learn"),
         decided_by="the lowest group score",
     )
+
+
+#: at most this many By-group charts join the dashboard's headline figures (the rest sit in the section's tab)
+_KEY_CHARTS = 3
+
+
+def _feature_flagged(figures: list[dict], tables: dict) -> None:
+    """Show at once only the charts of an aspect with a finding for that column (at most :data:`_KEY_CHARTS`).
+
+    Every chart is drawn and kept in the section; a chart without a finding waits behind its tab, so the
+    dashboard's first view grows only when a group is served worse.
+    """
+    prefixes = {"Column shapes": "fidelity", "Median distance": "privacy"}
+    shown = 0
+    for fig in figures:
+        prefix = next((p for start, p in prefixes.items() if fig["title"].startswith(start)), "utility")
+        table = tables[f"by_{fig['column']}"]
+        column = f"{prefix} finding"
+        flagged = column in table and bool(table[column].iloc[1:].fillna(False).astype(bool).any())
+        fig["highlight"] = flagged and shown < _KEY_CHARTS
+        shown += fig["highlight"]
 
 
 def _findings(col, table, has_utility, metric, findings, worst) -> None:

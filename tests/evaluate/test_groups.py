@@ -11,6 +11,7 @@ from sklearn.metrics import accuracy_score
 
 import synthnb
 from synthnb.evaluation import groups as groups_mod
+from synthnb.evaluation.figures import is_key
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +117,10 @@ def test_a_badly_synthesised_group_is_a_finding():
     assert table.loc["B", "fidelity"] < table.loc["B", "fidelity of all rows at this size"] - groups_mod.MARGIN
     assert any(f.startswith("g = B: column shapes") for f in sec.findings)
     assert sec.scores["groups_findings"] >= 1
+    # the flagged aspect's chart joins the dashboard's first view; the others wait in the section's tab
+    shown = [f["title"] for f in sec.figures if is_key(f)]
+    assert shown and shown[0].startswith("Column shapes by g")
+    assert all(is_key(f) == _flagged(table, f["title"]) for f in sec.figures)
 
 
 def test_groups_within_noise_are_not_findings():
@@ -125,6 +130,12 @@ def test_groups_within_noise_are_not_findings():
     assert not table.iloc[1:].filter(like="finding").to_numpy().astype(bool).any()  # row 0: the whole table
     assert sec.scores["groups_findings"] == 0
     assert not any(f.startswith("g = ") for f in sec.findings)
+    assert not any(is_key(f) for f in sec.figures)  # nothing flagged: no chart in the dashboard's first view
+
+
+def _flagged(table, title: str) -> bool:
+    prefix = "fidelity" if title.startswith("Column shapes") else "privacy" if title.startswith("Median") else "utility"
+    return bool(table[f"{prefix} finding"].fillna(False).astype(bool).any())
 
 
 def test_a_small_group_is_shown_but_not_judged():
