@@ -230,6 +230,9 @@ def _real_side(ctx, task, features, train_real, test) -> dict:
         classes = sorted(set(y_real) | set(y_test), key=str)
     model = _make(task, is_cat, ctx.seed).fit(x_real, y_real)
     pred, proba = _predict(model, x_test, task, positive, classes)
+    for shared in (x_test, y_test, pred, proba):  # kept for later evaluations of this source: never changed in place
+        if shared is not None:
+            shared.flags.writeable = False
     return {
         "x_test": x_test,
         "y_test": y_test,

@@ -133,3 +133,19 @@ def test_training_above_the_threshold_uses_a_seeded_sample(run_3k, monkeypatch):
     full = _evaluate(run_3k, run_3k.synthetic, RealSideCache(max_entries=0))
     assert full.scores != ev.scores
     assert not any("seeded sample" in f for f in full["utility"].findings)
+
+
+def test_privacy_reuses_the_holdout_distances_with_identical_scores(run_3k, monkeypatch):
+    from synthnb.evaluation import privacy
+    from synthnb.evaluation._cache import RealSideCache
+
+    monkeypatch.setattr(privacy, "DCR_SAMPLE_ROWS", 400)  # keep the search small: the same code path
+    cache = RealSideCache()
+    _evaluate(run_3k, run_3k.synthetic, cache, ("privacy",))["privacy"]
+    other = _other_synthetic(run_3k)
+    second = _evaluate(run_3k, other, cache, ("privacy",))
+    assert second["privacy"].error is None
+    assert (cache.hits, cache.misses) == (1, 1)
+    uncached = _evaluate(run_3k, other, RealSideCache(max_entries=0), ("privacy",))
+    np.testing.assert_equal(second.scores, uncached.scores)  # bit for bit (NaN equal to NaN)
+    assert "privacy_dcr_median_baseline" in second.scores
