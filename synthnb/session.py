@@ -73,6 +73,9 @@ class Session:
         #: name -> {EvaluationKey: evaluation}, in the order last used (the last is the one the user last saw)
         self._evaluations: dict[str, dict[EvaluationKey, Any]] = {}
         self._cells: dict[str, RunCells] = {}
+        #: real-side work of this kernel's evaluations, kept per source (an LRU of at most MAX_SOURCES sources, so
+        #: refitting one name a hundred times holds one entry); see synthnb.evaluation._cache
+        self.real_cache = _real_cache()
 
     @property
     def shell(self):
@@ -204,6 +207,12 @@ def session_for(shell) -> Session:
         if session is None:
             session = _SESSIONS[shell] = Session(shell)
         return session
+
+
+def _real_cache():
+    from synthnb.evaluation._cache import RealSideCache
+
+    return RealSideCache()
 
 
 def _weak(table):

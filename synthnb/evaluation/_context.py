@@ -40,6 +40,8 @@ class EvalContext:
     sdv_metadata: dict = field(default_factory=dict, repr=False)
     #: results shared between sections (the trained models), filled once
     memo: dict = field(default_factory=dict, repr=False)
+    #: real-side results kept across evaluations of one source (:mod:`synthnb.evaluation._cache`); None: none
+    cache: Any = field(default=None, repr=False)
 
     @property
     def optimistic(self) -> bool:
@@ -137,6 +139,7 @@ def make_context(
     seed: int = 0,
     direct_identifiers=None,
     metadata: dict | None = None,
+    cache=None,
 ) -> EvalContext:
     """Validate the inputs of :func:`synthnb.evaluate` and bundle them; raises SynthnbError on bad input.
 
@@ -213,6 +216,7 @@ def make_context(
         seed=int(seed),
         direct_identifiers=idents,
         sdv_metadata=metadata,
+        cache=cache,
     )
 
 

@@ -246,6 +246,7 @@ def evaluate(
     seed: int | None = None,
     name: str | None = None,
     direct_identifiers=None,
+    cache=None,
 ) -> Evaluation:
     """Evaluate a synthetic table against the real one: fidelity, utility, privacy and fairness.
 
@@ -281,12 +282,17 @@ def evaluate(
     direct_identifiers : str or list of str, optional
         Columns that identify a person on their own (names, e-mails, case numbers). They are left out of
         fidelity, diagnostic, utility and fairness (they are not data) and checked by the privacy section.
+    cache : synthnb.evaluation._cache.RealSideCache, optional
+        Where real-side work (the real-trained model, the real rows' encodings) is kept per source and reused
+        by the next evaluation of the same source; default the process-wide one (two sources). A session
+        passes its own.
 
     Returns
     -------
     Evaluation
     """
     from synthnb.errors import SynthnbError
+    from synthnb.evaluation._cache import PROCESS_CACHE
     from synthnb.evaluation._context import make_context
     from synthnb.fingerprint import source_fingerprint
     from synthnb.generators.sdv_adapter import table_metadata
@@ -350,6 +356,7 @@ def evaluate(
         seed=0 if seed is None else seed,
         direct_identifiers=direct_identifiers,
         metadata=metadata,
+        cache=PROCESS_CACHE if cache is None else cache,
     )
     if fingerprint is None:
         fingerprint = source_fingerprint(ctx.real)["sha256"]

@@ -14,6 +14,7 @@ from synthnb.errors import SynthnbError
 
 __all__ = [
     "COLLAPSE_RATIO",
+    "MAX_TRAIN_ROWS",
     "Models",
     "collapse_reason",
     "fitted_models",
@@ -25,6 +26,9 @@ __all__ = [
 #: the synthetic-trained model has collapsed when its positive-class selection rate or F1 is below this share
 #: of the real-trained model's: it misses most positives, whatever its ROC AUC says
 COLLAPSE_RATIO = 0.5
+
+#: above this many training rows each model trains on a seeded sample of exactly this many (never fewer)
+MAX_TRAIN_ROWS = 100_000
 
 _MAX_NATIVE_CATEGORIES = 250  # HistGradientBoosting's limit for native categorical splits is 255 bins
 _LOCK = threading.Lock()
@@ -42,6 +46,9 @@ class Models:
     proba_real: Any
     classes: list
     test_frame: Any  # the real test rows (for group membership)
+    #: training rows (synthetic, real) before and after the sample above MAX_TRAIN_ROWS
+    train_rows: tuple[int, int] = (0, 0)
+    train_used: tuple[int, int] = (0, 0)
 
 
 def task_of(ctx) -> str:
@@ -151,9 +158,112 @@ def fitted_models(ctx) -> Models:
         return memo["models"]
 
 
-def _fit(ctx) -> Models:
+def _train_sample(frame, seed: int):
+    """At most :data:`MAX_TRAIN_ROWS` rows of *frame*: a seeded sample (in row order) above it, else all."""
     import numpy as np
 
+    if len(frame) <= MAX_TRAIN_ROWS:
+        return frame
+    keep = np.sort(np.random.default_rng(seed).choice(len(frame), size=MAX_TRAIN_ROWS, replace=False))
+    return frame.iloc[keep]
+
+
+def _encode_like(frame, features, sdtypes, uniques):
+    """*frame*'s design matrix with the real rows' category codes; None if it holds a category they lack."""
+    import numpy as np
+    import pandas as pd
+
+    cols = []
+    for col in features:
+        if sdtypes[col] == "numerical":
+            cols.append(pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float))
+        elif sdtypes[col] == "datetime":
+            cols.append(frame[col].astype("int64").to_numpy(dtype=float) / 1e9)
+        else:
+            values = frame[col].astype("object")
+            codes = pd.Index(uniques[col]).get_indexer(values).astype(float)
+            missing = values.isna().to_numpy()
+            if (codes[~missing] < 0).any():
+                return None
+            codes[missing] = np.nan
+            cols.append(codes)
+    return np.column_stack(cols) if cols else np.empty((len(frame), 0))
+
+
+def _predict(model, x_test, task, positive, classes):
+    import numpy as np
+
+    pred = model.predict(x_test)
+    if task == "binary":
+        col = list(model.classes_).index(positive) if positive in model.classes_ else None
+        return pred, (model.predict_proba(x_test)[:, col] if col is not None else np.zeros(len(x_test)))
+    if task == "multiclass":
+        p = model.predict_proba(x_test)
+        full = np.zeros((len(x_test), len(classes)))
+        for k, c in enumerate(model.classes_):
+            if c in classes:
+                full[:, classes.index(c)] = p[:, k]
+        return pred, full
+    return pred, None
+
+
+def _labels(frame, target, task):
+    return frame[target].astype(float).to_numpy() if task == "regression" else frame[target].astype(str).to_numpy()
+
+
+def _real_side(ctx, task, features, train_real, test) -> dict:
+    """Everything that does not depend on the synthetic table: real encodings and the real-trained model."""
+    import pandas as pd
+
+    target = ctx.target
+    (x_real, x_test), is_cat = _design([train_real, test], features, ctx.sdtypes)
+    uniques = {}
+    for col in features:
+        if ctx.sdtypes[col] not in ("numerical", "datetime"):
+            values = pd.concat([train_real[col], test[col]], ignore_index=True).astype("object")
+            uniques[col] = pd.factorize(values, sort=True, use_na_sentinel=True)[1]
+    y_real, y_test = _labels(train_real, target, task), _labels(test, target, task)
+    positive, classes = None, []
+    if task != "regression":
+        real_target = ctx.real[target]
+        positive = str(positive_label(real_target.astype("object").where(real_target.notna()).dropna().astype(str)))
+        classes = sorted(set(y_real) | set(y_test), key=str)
+    model = _make(task, is_cat, ctx.seed).fit(x_real, y_real)
+    pred, proba = _predict(model, x_test, task, positive, classes)
+    for shared in (x_test, y_test, pred, proba):  # kept for later evaluations of this source: never changed in place
+        if shared is not None:
+            shared.flags.writeable = False
+    return {
+        "x_test": x_test,
+        "y_test": y_test,
+        "is_cat": is_cat,
+        "uniques": uniques,
+        "positive": positive,
+        "classes": classes,
+        "pred_real": pred,
+        "proba_real": proba,
+        "test_frame": test.reset_index(drop=True),
+    }
+
+
+def _real_key(ctx, task, features, train_real, test) -> tuple:
+    from synthnb.evaluation._cache import frame_key
+
+    cols = [*features, ctx.target]
+    types = tuple((c, ctx.sdtypes[c]) for c in cols)
+    return (
+        "utility-models",
+        frame_key(train_real, cols),
+        frame_key(test, cols),
+        frame_key(ctx.real, [ctx.target]),  # the positive class is the rarer one among every real row
+        task,
+        types,
+        ctx.seed,
+        MAX_TRAIN_ROWS,
+    )
+
+
+def _fit(ctx) -> Models:
     target = ctx.target
     if target is None:
         raise SynthnbError("no target column; pass target='COLUMN' to evaluate utility and model fairness.")
@@ -162,38 +272,48 @@ def _fit(ctx) -> Models:
     train_real = ctx.train[ctx.train[target].notna()]
     syn = ctx.synthetic[ctx.synthetic[target].notna()]
     test = ctx.test[ctx.test[target].notna()]
-    (x_syn, x_real, x_test), is_cat = _design([syn, train_real, test], features, ctx.sdtypes)
-    if task == "regression":
-        y_syn, y_real, y_test = (f[target].astype(float).to_numpy() for f in (syn, train_real, test))
-        positive, classes = None, []
-    else:
-        y_syn, y_real, y_test = (f[target].astype(str).to_numpy() for f in (syn, train_real, test))
-        positive = str(
-            positive_label(ctx.real[target].astype("object").where(ctx.real[target].notna()).dropna().astype(str))
-        )
-        classes = sorted(set(y_real) | set(y_test), key=str)
-        if len(set(y_syn)) < 2:
-            only = next(iter(set(y_syn)), "nothing")
+    train_rows = (len(syn), len(train_real))
+    syn, train_real = _train_sample(syn, ctx.seed), _train_sample(train_real, ctx.seed)
+    if task != "regression":
+        y_values = set(syn[target].astype(str))
+        if len(y_values) < 2:
+            only = next(iter(y_values), "nothing")
             raise SynthnbError(
                 f"the synthetic table holds a single value of {target!r} ({only!r}); no classifier can be "
                 "trained on it. The generator lost the target: try another model or more epochs."
             )
-    preds, probas = [], []
-    for x, y in ((x_syn, y_syn), (x_real, y_real)):
-        model = _make(task, is_cat, ctx.seed).fit(x, y)
-        preds.append(model.predict(x_test))
-        if task == "binary":
-            col = list(model.classes_).index(positive) if positive in model.classes_ else None
-            probas.append(model.predict_proba(x_test)[:, col] if col is not None else np.zeros(len(x_test)))
-        elif task == "multiclass":
-            p = model.predict_proba(x_test)
-            full = np.zeros((len(x_test), len(classes)))
-            for k, c in enumerate(model.classes_):
-                if c in classes:
-                    full[:, classes.index(c)] = p[:, k]
-            probas.append(full)
-        else:
-            probas.append(None)
+    if ctx.cache is None:
+        real = _real_side(ctx, task, features, train_real, test)
+    else:
+        key = _real_key(ctx, task, features, train_real, test)
+        real = ctx.cache.get_or_compute(key, lambda: _real_side(ctx, task, features, train_real, test))
+    x_syn = _encode_like(syn, features, ctx.sdtypes, real["uniques"])
+    if x_syn is None:
+        # the synthetic table holds a category no real row has: codes over the union of all three tables
+        # (as before the cache existed), so neither model's numbers depend on whether the cache was used
+        real = _real_side_union(ctx, task, features, syn, train_real, test, real)
+        x_syn = real["x_syn"]
+    model = _make(task, real["is_cat"], ctx.seed).fit(x_syn, _labels(syn, target, task))
+    pred_syn, proba_syn = _predict(model, real["x_test"], task, real["positive"], real["classes"])
     return Models(
-        task, positive, features, y_test, preds[0], preds[1], probas[0], probas[1], classes, test.reset_index(drop=True)
+        task,
+        real["positive"],
+        features,
+        real["y_test"],
+        pred_syn,
+        real["pred_real"],
+        proba_syn,
+        real["proba_real"],
+        real["classes"],
+        real["test_frame"],
+        train_rows=train_rows,
+        train_used=(len(syn), len(train_real)),
     )
+
+
+def _real_side_union(ctx, task, features, syn, train_real, test, real) -> dict:
+    """The real side re-done with category codes over synthetic, real and test rows together (not cached)."""
+    (x_syn, x_real, x_test), is_cat = _design([syn, train_real, test], features, ctx.sdtypes)
+    model = _make(task, is_cat, ctx.seed).fit(x_real, _labels(train_real, ctx.target, task))
+    pred, proba = _predict(model, x_test, task, real["positive"], real["classes"])
+    return {**real, "x_syn": x_syn, "x_test": x_test, "is_cat": is_cat, "pred_real": pred, "proba_real": proba}

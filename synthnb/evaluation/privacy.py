@@ -245,6 +245,50 @@ def _dcr_sample(frame, seed):
     return frame.iloc[rows]
 
 
+def _baseline(ctx, data_types):
+    """The control's distances to the training rows, its label, and its share of exact training copies."""
+    import numpy as np
+    import pandas as pd
+
+    from synthnb.evaluation._dcr import dcr
+
+    if ctx.holdout is not None:
+        base_q = _dcr_sample(ctx.holdout, [ctx.seed, 11, 1])
+        base_label = "held-out real rows"
+        holdout_copies = exact_copy_share(ctx.holdout, ctx.train, ctx.sdtypes)
+    else:
+        # No unseen real rows: compare with rows whose columns are shuffled independently (same marginals, no
+        # joint structure). A weaker yardstick, said so in the findings.
+        rng = np.random.default_rng(ctx.seed)
+        shuffled = pd.DataFrame(
+            {c: ctx.train[c].to_numpy()[rng.permutation(len(ctx.train))] for c in ctx.train.columns}
+        )
+        base_q = _dcr_sample(shuffled, [ctx.seed, 11, 1])
+        base_label = "shuffled-column baseline"
+        holdout_copies = float("nan")
+    base_d, _ = dcr(base_q, ctx.train, data_types)
+    base_d.flags.writeable = False  # shared by every evaluation of this source: never changed in place
+    return base_d, base_label, holdout_copies
+
+
+def _real_baseline(ctx, data_types):
+    """:func:`_baseline`, which reads no synthetic row: kept per source in ``ctx.cache`` when there is one."""
+    if ctx.cache is None:
+        return _baseline(ctx, data_types)
+    from synthnb.evaluation._cache import frame_key
+
+    key = (
+        "privacy-baseline",
+        frame_key(ctx.train, ctx.train.columns),
+        None if ctx.holdout is None else frame_key(ctx.holdout, ctx.holdout.columns),
+        tuple(ctx.sdtypes.items()),
+        tuple(data_types.items()),
+        ctx.seed,
+        DCR_SAMPLE_ROWS,
+    )
+    return ctx.cache.get_or_compute(key, lambda: _baseline(ctx, data_types))
+
+
 def privacy(ctx) -> Section:
     """Verbatim reuse, exact copies, DCR, re-identification risks and attribute inference, each against a control."""
     import numpy as np
@@ -257,25 +301,12 @@ def privacy(ctx) -> Section:
     data_types = {c: t for c, t in ctx.sdtypes.items() if c not in set(ctx.direct_identifiers)} or ctx.sdtypes
     syn_q = _dcr_sample(ctx.synthetic, [ctx.seed, 11, 0])
     syn_d, _ = dcr(syn_q, ctx.train, data_types)
-    if has_control:
-        base_q = _dcr_sample(ctx.holdout, [ctx.seed, 11, 1])
-        base_label = "held-out real rows"
-    else:
-        # No unseen real rows: compare with rows whose columns are shuffled independently (same marginals, no
-        # joint structure). A weaker yardstick, said so in the findings.
-        rng = np.random.default_rng(ctx.seed)
-        shuffled = pd.DataFrame(
-            {c: ctx.train[c].to_numpy()[rng.permutation(len(ctx.train))] for c in ctx.train.columns}
-        )
-        base_q = _dcr_sample(shuffled, [ctx.seed, 11, 1])
-        base_label = "shuffled-column baseline"
-    base_d, _ = dcr(base_q, ctx.train, data_types)
+    base_d, base_label, holdout_copies = _real_baseline(ctx, data_types)
     med_syn, med_base = float(np.median(syn_d)), float(np.median(base_d))
     protection = 1.0 if med_base == 0 else min(med_syn / med_base, 1.0)
     p5 = float(np.quantile(base_d, 0.05))
     closer = float((syn_d < p5).mean())
     copies = exact_copy_share(ctx.synthetic, ctx.train, ctx.sdtypes)
-    holdout_copies = exact_copy_share(ctx.holdout, ctx.train, ctx.sdtypes) if has_control else float("nan")
     copies_excess = copies - (holdout_copies if has_control else 0.0)
 
     reuse_cols = near_unique_columns(ctx.real, ctx.direct_identifiers)
@@ -327,10 +358,10 @@ def privacy(ctx) -> Section:
     else:
         findings.append(f"{copies:.2%} of synthetic rows equal a training row; {control_text}.")
     n_syn, n_base = len(ctx.synthetic), len(ctx.holdout if has_control else ctx.train)
-    if len(syn_q) < n_syn or len(base_q) < n_base:
+    if len(syn_q) < n_syn or len(base_d) < n_base:
         findings.append(
             f"Distances to the closest training row are computed for a seeded sample of {len(syn_q):,} of the "
-            f"{n_syn:,} synthetic rows and {len(base_q):,} of the {n_base:,} {base_label}, each against every "
+            f"{n_syn:,} synthetic rows and {len(base_d):,} of the {n_base:,} {base_label}, each against every "
             f"one of the {len(ctx.train):,} training rows (exactly; the same seed gives the same sample). Exact "
             "copies are counted on every row."
         )

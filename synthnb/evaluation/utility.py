@@ -32,7 +32,7 @@ def utility(ctx) -> Section:
     """Compare the two models of :mod:`synthnb.evaluation._models` on real test rows."""
     import pandas as pd
 
-    from synthnb.evaluation._models import collapse_reason, fitted_models, positive_figures
+    from synthnb.evaluation._models import MAX_TRAIN_ROWS, collapse_reason, fitted_models, positive_figures
 
     models = fitted_models(ctx)
     syn, real = metrics_of(models, "synthetic"), metrics_of(models, "real")
@@ -73,6 +73,12 @@ def utility(ctx) -> Section:
         listed = "; ".join(f"{m.replace('_', ' ')} {syn[m]:.3f} vs {real[m]:.3f}" for m in others)
         label = f" (F1 for {models.positive!r})" if models.task == "binary" else ""
         findings.append(f"Other test metrics, synthetic-trained vs real-trained{label}: {listed}.")
+    if models.train_used != models.train_rows:
+        findings.append(
+            f"Each model trained on a seeded sample of at most {MAX_TRAIN_ROWS:,} rows "
+            f"({models.train_used[0]:,} of {models.train_rows[0]:,} synthetic, {models.train_used[1]:,} of "
+            f"{models.train_rows[1]:,} real; the same rows for the same seed); tested on every test row."
+        )
     if collapsed:
         findings.append(f"Utility is poor: {collapsed}.")
     if ctx.optimistic:

@@ -85,6 +85,7 @@ def report_evaluation(session, name: str, sensitive=None, target=None, known=Non
             sections=None if sections is None else sections.split(","),
             lazy=True,
             name=name,
+            cache=session.real_cache,
         )
         session.store_evaluation(key, ev)
     return ev
