@@ -21,6 +21,8 @@ def seeded(seed: int, *, torch_threads: int = 1):
     """
     import numpy as np
 
+    from synthnb._threads import available_cpus
+
     py_state = random.getstate()
     np_state = np.random.get_state()
     torch = sys.modules.get("torch")
@@ -43,7 +45,8 @@ def seeded(seed: int, *, torch_threads: int = 1):
         np.random.set_state(np_state)
         if torch is not None:
             torch.random.set_rng_state(torch_state)
-            torch.set_num_threads(threads)
+            # torch's count also sets its own OpenMP pool: never give back more than the process may use
+            torch.set_num_threads(min(threads, available_cpus()))
 
 
 @contextlib.contextmanager
