@@ -25,7 +25,10 @@ export default tseslint.config(
   },
   {
     files: ['scripts/**/*.js'],
-    languageOptions: { sourceType: 'commonjs' },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', process: 'readonly', console: 'readonly', __dirname: 'readonly', module: 'writable' }
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' }
   }
 );

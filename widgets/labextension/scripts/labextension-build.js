@@ -5,7 +5,6 @@
  * script on PATH (the build environment's, under pip or python -m build).
  */
 const { execFileSync } = require('child_process');
-const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
@@ -51,14 +50,6 @@ args.push('.');
 execFileSync(python, args, { stdio: 'inherit' });
 
 // The built bundle is committed (a clone installs without Node); sources.sha256 records which sources
-// it was built from, and tests/test_labextension_bundle.py recomputes it. Keep the two in step:
-// the files below, sorted, each as "<path>\0<content, CRLF -> LF>\0".
-const SOURCES = ['package.json', 'yarn.lock', 'tsconfig.json', ...fs.readdirSync('src').map(f => 'src/' + f)];
-const hash = crypto.createHash('sha256');
-for (const file of SOURCES.sort()) {
-  hash.update(file + '\0');
-  hash.update(fs.readFileSync(file, 'utf8').replace(/\r\n/g, '\n'));
-  hash.update('\0');
-}
-const outDir = path.resolve(require('./../package.json').jupyterlab.outputDir);
-fs.writeFileSync(path.join(outDir, 'sources.sha256'), hash.digest('hex') + '\n');
+// it was built from, and tests/test_labextension_bundle.py recomputes it.
+const { sourcesDigest, outDir } = require('./sources-digest');
+fs.writeFileSync(path.join(outDir, 'sources.sha256'), sourcesDigest() + '\n');
