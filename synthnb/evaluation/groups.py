@@ -425,7 +425,7 @@ def _feature_flagged(figures: list[dict], tables: dict) -> None:
         prefix = next((p for start, p in prefixes.items() if fig["title"].startswith(start)), "utility")
         table = tables[f"by_{fig['column']}"]
         column = f"{prefix} finding"
-        flagged = column in table and bool(table[column].iloc[1:].fillna(False).astype(bool).any())
+        flagged = column in table and bool(table[column].iloc[1:].eq(True).any())  # NaN: a group too small to judge
         fig["highlight"] = flagged and shown < _KEY_CHARTS
         shown += fig["highlight"]
 
