@@ -311,10 +311,13 @@ def evaluate(
         if holdout is not None:
             raise SynthnbError("a Run already knows its held-out rows; drop holdout=... when passing a Run.")
         # dropped identifier columns (free text) are not in the synthetic table: compare only what it has
+        # selected (a copy) only when a column was dropped: otherwise the evaluation reads the Run's own real table
+        # rather than holding a second copy of it (no section writes to its frames; a test checks)
         kept_cols = list(run.synthetic.columns)
-        real_df, synthetic = run.real[kept_cols], run.synthetic
-        train = run.train[kept_cols]
-        held = run.holdout[kept_cols] if run.n_holdout else None
+        dropped = list(run.real.columns) != kept_cols
+        real_df, synthetic = (run.real[kept_cols] if dropped else run.real), run.synthetic
+        train = run.train[kept_cols] if dropped else run.train
+        held = (run.holdout[kept_cols] if dropped else run.holdout) if run.n_holdout else None
         sensitive = run.spec.sensitive if sensitive is None else sensitive
         target = run.spec.target if target is None else target
         found = [r.column for r in run.identifiers if r.role == "direct" and r.action != "drop"]

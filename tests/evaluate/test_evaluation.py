@@ -198,3 +198,11 @@ def test_sections_may_be_named_in_one_comma_separated_string(adult_3k, run_3k):
     assert ev.section_names == ["fidelity", "diagnostic"]
     with pytest.raises(SynthnbError, match=r"unknown section\(s\) \['speed'\]"):
         synthnb.evaluate(adult_3k.head(300), run_3k.synthetic.head(300), sections="fidelity,speed")
+
+
+def test_an_evaluation_of_a_run_keeps_no_second_copy_of_its_real_table(run_3k):
+    before = frame_hash(run_3k.real)
+    ev = synthnb.evaluate(run_3k, sections="fidelity, utility, privacy, fairness, groups")
+    assert ev.context.real is run_3k.real  # no column was dropped: the Run's own table, not a copy
+    ev.compute_all()
+    assert frame_hash(run_3k.real) == before  # and the sections only read it
