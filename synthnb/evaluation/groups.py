@@ -17,6 +17,9 @@ rows, computed from per-row contributions, so nothing is refitted).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from synthnb.evaluation._registry import SectionSpec
 from synthnb.evaluation._section import Section, versions
 
@@ -38,6 +41,11 @@ RESAMPLES = 200  # bootstrap resamples per group and aspect
 _CHUNK = 50  # resamples computed at once (bounds memory on large groups)
 #: random subsets of the whole table whose mean is its score at a group's size (a mean: fewer draws suffice)
 SIZE_SUBSETS = 50
+#: above this many rows in a table, fidelity by group reads a seeded sample of this many (the privacy section's
+#: distance sample size); exact copies are counted on every row
+MAX_ROWS = 100_000
+#: sdmetrics' TVComplement counts a category seen only in the synthetic rows this often among the real rows
+_UNSEEN = 1e-6
 
 
 def _labels(series):
@@ -95,84 +103,123 @@ def _numbers(series):
 
     if series.dtype.kind == "M":
         return pd.to_numeric(series).astype(float).where(series.notna()).to_numpy()
+    if series.dtype.kind in "biuf":  # plain numbers: no detour through Python objects
+        return series.to_numpy(dtype=float, na_value=float("nan"))
     return _exact_numbers(series).astype(float)
 
 
-def _ks_complements(real_col, syn_col, c_real, c_syn):
-    """1 − KS statistic for each resample; *c_real*, *c_syn* are row counts (resamples × rows)."""
-    import numpy as np
+@dataclass(frozen=True)
+class _Coded:
+    """One column of a real and a synthetic table as shared codes (-1: missing), the order of the values kept
+    for numbers: the column-shapes metric of any resample is a function of the per-code counts alone."""
 
-    r, s = _numbers(real_col), _numbers(syn_col)
-    keep_r, keep_s = ~np.isnan(r), ~np.isnan(s)
-    r, s, c_real, c_syn = r[keep_r], s[keep_s], c_real[:, keep_r], c_syn[:, keep_s]
-    order_r, order_s = np.argsort(r, kind="stable"), np.argsort(s, kind="stable")
-    r, s = r[order_r], s[order_s]
-    points = np.unique(np.concatenate([r, s]))
-    at_r, at_s = np.searchsorted(r, points, "right"), np.searchsorted(s, points, "right")
-    cum_r = np.concatenate([np.zeros((len(c_real), 1)), np.cumsum(c_real[:, order_r], axis=1)], axis=1)
-    cum_s = np.concatenate([np.zeros((len(c_syn), 1)), np.cumsum(c_syn[:, order_s], axis=1)], axis=1)
-    f_r = cum_r[:, at_r] / np.maximum(cum_r[:, -1:], 1)
-    f_s = cum_s[:, at_s] / np.maximum(cum_s[:, -1:], 1)
-    return 1.0 - np.abs(f_r - f_s).max(axis=1)
+    ks: bool  # KSComplement (numbers, datetimes) or TVComplement (the rest)
+    real: Any  # numpy int array
+    synthetic: Any
+    k: int
+
+    def rows(self, in_real, in_syn) -> _Coded:
+        """The codes of a subset of rows (a group), renumbered to the values they use, in the same order: the
+        metric is unchanged by values no row takes, and a small group's work shrinks with it."""
+        import numpy as np
+
+        r, s = self.real[in_real], self.synthetic[in_syn]
+        used = np.unique(np.concatenate([r[r >= 0], s[s >= 0]]))
+        renumber = np.full(self.k + 1, -1, dtype=np.int64)  # the last slot maps a missing value (-1) to -1
+        renumber[used] = np.arange(len(used))
+        return _Coded(self.ks, renumber[r], renumber[s], max(len(used), 1))
 
 
-def _tv_complements(real_col, syn_col, c_real, c_syn):
-    """1 − total variation distance for each resample (missing values left out, as sdmetrics does)."""
+def coded_columns(real, synthetic, sdtypes: dict[str, str]) -> dict[str, _Coded]:
+    """Every column of *sdtypes* with a value on both sides, coded once (numbers by rank, the rest by category)."""
     import numpy as np
     import pandas as pd
 
-    both = pd.concat([real_col, syn_col], ignore_index=True).astype("object")
-    codes, uniques = pd.factorize(both, use_na_sentinel=True)
-    k = max(len(uniques), 1)
-    code_r, code_s = codes[: len(real_col)], codes[len(real_col) :]
-
-    def shares(code, counts):
-        keep = code >= 0
-        freq = np.stack([np.bincount(code[keep], weights=c[keep], minlength=k) for c in counts])
-        return freq / np.maximum(freq.sum(axis=1, keepdims=True), 1)
-
-    return 1.0 - 0.5 * np.abs(shares(code_r, c_real) - shares(code_s, c_syn)).sum(axis=1)
-
-
-def _shapes_of_counts(real, synthetic, sdtypes, c_real, c_syn):
-    """The column-shapes score for each row of the count matrices (how often each row is drawn)."""
-    import numpy as np
-
-    per_col = []
+    out = {}
     for col, t in sdtypes.items():
         if real[col].notna().sum() == 0 or synthetic[col].notna().sum() == 0:
             continue
-        fn = _ks_complements if t in ("numerical", "datetime") else _tv_complements
-        per_col.append(fn(real[col], synthetic[col], c_real, c_syn))
-    return np.mean(per_col, axis=0) if per_col else np.full(len(c_real), np.nan)
-
-
-def _subset_counts(n: int, k: int, rng, resamples: int):
-    """1 for each of *k* rows drawn without replacement from *n*, per resample: a (resamples, n) matrix."""
-    import numpy as np
-
-    out = np.zeros((resamples, n), dtype=np.int64)
-    for b in range(resamples):
-        out[b, rng.permutation(n)[:k]] = 1
+        if t in ("numerical", "datetime"):
+            r, s = _numbers(real[col]), _numbers(synthetic[col])
+            points = np.unique(np.concatenate([r[~np.isnan(r)], s[~np.isnan(s)]]))
+            code_r = np.where(np.isnan(r), -1, np.searchsorted(points, r))
+            code_s = np.where(np.isnan(s), -1, np.searchsorted(points, s))
+            out[col] = _Coded(True, code_r, code_s, max(len(points), 1))
+        else:
+            both = pd.concat([real[col], synthetic[col]], ignore_index=True).astype("object")
+            codes, uniques = pd.factorize(both, use_na_sentinel=True)
+            out[col] = _Coded(False, codes[: len(real)], codes[len(real) :], max(len(uniques), 1))
     return out
 
 
-def shapes_interval(real, synthetic, sdtypes: dict[str, str], rng, resamples: int = RESAMPLES):
-    """The column-shapes score of each bootstrap resample of *real*'s and *synthetic*'s rows (a numpy array)."""
+def _freq(code, rows, k: int):
+    """How often each code is drawn in each resample: (resamples, k); *rows* (resamples × drawn) are positions."""
     import numpy as np
 
+    drawn = code[rows]
+    keep = drawn >= 0  # missing values are left out, as sdmetrics leaves them out
+    flat = (drawn + (np.arange(len(rows)) * k)[:, None])[keep]
+    return np.bincount(flat, minlength=len(rows) * k).reshape(len(rows), k).astype(np.float64)
+
+
+def _shapes_of_codes(coded: list[_Coded], rows_real, rows_syn):
+    """The column-shapes score of each resample, from its per-code counts (exact: the same integer counts as
+    counting the drawn rows one by one). *rows_real*, *rows_syn*: the positions drawn, one row per resample."""
+    import numpy as np
+
+    per_col = []
+    for col in coded:
+        if not ((col.real >= 0).any() and (col.synthetic >= 0).any()):
+            continue  # no value on one side (in these rows): left out, as sdmetrics leaves it out
+        f_r, f_s = _freq(col.real, rows_real, col.k), _freq(col.synthetic, rows_syn, col.k)
+        n_s = np.maximum(f_s.sum(axis=1, keepdims=True), 1)
+        if col.ks:  # 1 − the largest gap between the two cumulative distributions
+            n_r = np.maximum(f_r.sum(axis=1, keepdims=True), 1)
+            per_col.append(1.0 - np.abs(np.cumsum(f_r, axis=1) / n_r - np.cumsum(f_s, axis=1) / n_s).max(axis=1))
+        else:  # 1 − total variation distance
+            f_r = f_r + _UNSEEN * ((f_r == 0) & (f_s > 0))  # sdmetrics' regularisation of values only synthesised
+            n_r = np.maximum(f_r.sum(axis=1, keepdims=True), _UNSEEN)
+            per_col.append(1.0 - 0.5 * np.abs(f_r / n_r - f_s / n_s).sum(axis=1))
+    return np.mean(per_col, axis=0) if per_col else np.full(len(rows_real), np.nan)
+
+
+def shapes(coded: list[_Coded]) -> float:
+    """sdmetrics' Column Shapes of the coded rows: the mean KSComplement / TVComplement over the columns."""
+    import numpy as np
+
+    if not coded:
+        return float("nan")
+    every_r, every_s = np.arange(len(coded[0].real))[None, :], np.arange(len(coded[0].synthetic))[None, :]
+    return float(_shapes_of_codes(coded, every_r, every_s)[0])
+
+
+def _draws(n: int, rng, resamples: int):
+    """Positions of *n* rows drawn with replacement from *n*, per resample (what :func:`bootstrap_counts` counts)."""
+    return rng.integers(0, n, size=(resamples, n))
+
+
+def _subsets(n: int, k: int, rng, resamples: int):
+    """Positions of *k* rows drawn without replacement from *n*, per resample: (resamples, k)."""
+    import numpy as np
+
+    return np.stack([rng.permutation(n)[:k] for _ in range(resamples)])
+
+
+def shapes_interval(coded: list[_Coded], rng, resamples: int = RESAMPLES):
+    """The column-shapes score of each bootstrap resample of the coded real and synthetic rows (a numpy array)."""
+    import numpy as np
+
+    n_real, n_syn = len(coded[0].real), len(coded[0].synthetic)
     out = []
     for start in range(0, resamples, _CHUNK):
         b = min(_CHUNK, resamples - start)
-        c_real, c_syn = bootstrap_counts(len(real), rng, b), bootstrap_counts(len(synthetic), rng, b)
-        out.append(_shapes_of_counts(real, synthetic, sdtypes, c_real, c_syn))
+        rows_real, rows_syn = _draws(n_real, rng, b), _draws(n_syn, rng, b)
+        out.append(_shapes_of_codes(coded, rows_real, rows_syn))
     return np.concatenate(out)
 
 
-def shapes_at_size(
-    real, synthetic, sdtypes: dict[str, str], n_real: int, n_syn: int, rng, resamples: int = SIZE_SUBSETS
-):
-    """The whole table's column shapes at a group's size: the mean score of random subsets of *n_real* real and
+def shapes_at_size(coded: list[_Coded], n_real: int, n_syn: int, rng, resamples: int = SIZE_SUBSETS) -> float:
+    """The coded table's column shapes at a group's size: the mean score of random subsets of *n_real* real and
     *n_syn* synthetic rows (drawn without replacement). KS and TV distances between fewer rows are larger by
     sampling noise alone, so a group is compared with the whole table at its own size."""
     import numpy as np
@@ -180,10 +227,18 @@ def shapes_at_size(
     out = []
     for start in range(0, resamples, _CHUNK):
         b = min(_CHUNK, resamples - start)
-        c_real = _subset_counts(len(real), n_real, rng, b)
-        c_syn = _subset_counts(len(synthetic), n_syn, rng, b)
-        out.append(_shapes_of_counts(real, synthetic, sdtypes, c_real, c_syn))
+        rows_real = _subsets(len(coded[0].real), n_real, rng, b)
+        rows_syn = _subsets(len(coded[0].synthetic), n_syn, rng, b)
+        out.append(_shapes_of_codes(coded, rows_real, rows_syn))
     return float(np.nanmean(np.concatenate(out)))
+
+
+def _fidelity_rows(ctx):
+    """The real and synthetic rows the fidelity part reads: every row, or, above :data:`MAX_ROWS` rows, a seeded
+    sample of that many (the resamples grow with the rows times :data:`_CHUNK`)."""
+    from synthnb.evaluation.privacy import _dcr_sample
+
+    return _dcr_sample(ctx.real, [ctx.seed, 12, 0], MAX_ROWS), _dcr_sample(ctx.synthetic, [ctx.seed, 12, 1], MAX_ROWS)
 
 
 def _utility_rows(models):
@@ -219,6 +274,17 @@ def _utility_scores(task, y, a_syn, a_real, counts):
     return syn, real, ratio
 
 
+def _resampled_utility(task, y, a_syn, a_real, rng):
+    """The utility ratio of :data:`RESAMPLES` bootstrap resamples of the test rows, :data:`_CHUNK` at a time."""
+    import numpy as np
+
+    out = []
+    for start in range(0, RESAMPLES, _CHUNK):
+        counts = bootstrap_counts(len(y), rng, min(_CHUNK, RESAMPLES - start))
+        out.append(_utility_scores(task, y, a_syn, a_real, counts)[2])
+    return np.concatenate(out)
+
+
 def _protection(syn_d, base_d):
     """min(median synthetic DCR ÷ median baseline DCR, 1); 1 when the baseline's median is 0."""
     import numpy as np
@@ -251,24 +317,6 @@ def _judge(score, overall, samples):
     return low, high, bool(score < overall - MARGIN and not low <= overall <= high)
 
 
-def _distances(ctx):
-    """DCR of every synthetic row and of every baseline row (held-out, or shuffled columns) to the training rows."""
-    import numpy as np
-    import pandas as pd
-
-    from synthnb.evaluation._dcr import dcr
-
-    types = {c: t for c, t in ctx.sdtypes.items() if c not in set(ctx.direct_identifiers)} or ctx.sdtypes
-    syn_d, _ = dcr(ctx.synthetic, ctx.train, types)
-    if ctx.holdout is not None:
-        base = ctx.holdout
-    else:  # as the privacy section: columns shuffled independently, when no real rows were held out
-        rng = np.random.default_rng(ctx.seed)
-        base = pd.DataFrame({c: ctx.train[c].to_numpy()[rng.permutation(len(ctx.train))] for c in ctx.train.columns})
-    base_d, _ = dcr(base, ctx.train, types)
-    return syn_d, base, base_d
-
-
 def _round(v):
     return None if v is None or v != v else round(float(v), 6)
 
@@ -280,7 +328,7 @@ def groups(ctx) -> Section:
 
     from synthnb.errors import SynthnbError
     from synthnb.evaluation._models import fitted_models
-    from synthnb.evaluation.privacy import exact_copy_share
+    from synthnb.evaluation.privacy import distances, synthetic_copies
 
     if not ctx.sensitive:
         raise SynthnbError("no sensitive columns; pass sensitive=['sex', ...] to break the evaluation down by group.")
@@ -298,16 +346,22 @@ def groups(ctx) -> Section:
         ones = np.ones((1, len(y)))
         u_overall = float(_utility_scores(models.task, y, a_syn, a_real, ones)[2][0])
         metric = "R²" if models.task == "regression" else "accuracy"
-    syn_d, base, base_d = _distances(ctx)
+    # the privacy section's distances (computed once for both; above its sample size, on its seeded sample)
+    syn_q, syn_d, base, base_d, _, _ = distances(ctx)
+    copies = synthetic_copies(ctx)  # every synthetic row, whatever the sample
     base_label = "held-out" if ctx.holdout is not None else "shuffled"
     p_overall = float(_protection(syn_d, base_d))
     data = set(ctx.data_columns)
 
     scores, tables, figures, findings, worst = {}, {}, [], [], []
+    fid_real, fid_syn = _fidelity_rows(ctx)
+    every_column = coded_columns(fid_real, fid_syn, {c: t for c, t in ctx.sdtypes.items() if c in data})
     for col in ctx.sensitive:
-        shapes_types = {c: t for c, t in ctx.sdtypes.items() if c in data and c != col}
-        f_overall = column_shapes(ctx.real, ctx.synthetic, shapes_types)
+        coded = [c for name, c in every_column.items() if name != col]  # each group takes its rows of these
+        f_overall = shapes(coded)
         g_real, g_syn, g_base = _labels(ctx.real[col]), _labels(ctx.synthetic[col]), _labels(base[col])
+        f_real, f_syn = _labels(fid_real[col]), _labels(fid_syn[col])  # the rows fidelity reads
+        g_syn_q = _labels(syn_q[col])  # the synthetic rows whose distances were measured
         g_test = _labels(models.test_frame[col]) if models is not None else None
         names = list(pd.Series(g_real).value_counts().index)
         names += [g for g in dict.fromkeys(g_syn) if g not in set(names)]
@@ -316,12 +370,13 @@ def groups(ctx) -> Section:
             in_real, in_syn, in_base = g_real == g, g_syn == g, g_base == g
             row = {col: g, "real rows": int(in_real.sum()), "synthetic rows": int(in_syn.sum())}
             # fidelity
-            if row["real rows"] >= MIN_ROWS and row["synthetic rows"] >= MIN_ROWS:
-                real_g, syn_g = ctx.real[in_real], ctx.synthetic[in_syn]
-                f = column_shapes(real_g, syn_g, shapes_types)
+            in_f_real, in_f_syn = f_real == g, f_syn == g
+            if in_f_real.sum() >= MIN_ROWS and in_f_syn.sum() >= MIN_ROWS:
+                group = [c.rows(in_f_real, in_f_syn) for c in coded]
+                f = shapes(group)
                 rng = _rng(ctx.seed, "fidelity", col, g)
-                samples = shapes_interval(real_g, syn_g, shapes_types, rng)
-                at_size = shapes_at_size(ctx.real, ctx.synthetic, shapes_types, len(real_g), len(syn_g), rng)
+                samples = shapes_interval(group, rng)
+                at_size = shapes_at_size(coded, int(in_f_real.sum()), int(in_f_syn.sum()), rng)
                 lo, hi, flag = _judge(f, at_size, samples)
             else:
                 f = at_size = lo = hi = np.nan
@@ -338,8 +393,9 @@ def groups(ctx) -> Section:
                         float(v[0])
                         for v in _utility_scores(models.task, y[in_test], a_syn[in_test], a_real[in_test], one)
                     )
-                    counts = bootstrap_counts(row["test rows"], _rng(ctx.seed, "utility", col, g))
-                    samples = _utility_scores(models.task, y[in_test], a_syn[in_test], a_real[in_test], counts)[2]
+                    samples = _resampled_utility(
+                        models.task, y[in_test], a_syn[in_test], a_real[in_test], _rng(ctx.seed, "utility", col, g)
+                    )
                     lo, hi, flag = _judge(ratio, u_overall, samples)
                 else:
                     syn_m = real_m = ratio = lo = hi = np.nan
@@ -357,14 +413,13 @@ def groups(ctx) -> Section:
             # privacy
             row[f"{base_label} rows"] = int(in_base.sum())
             n_syn_g = row["synthetic rows"]
-            row["exact copy share"] = (
-                exact_copy_share(ctx.synthetic[in_syn], ctx.train, ctx.sdtypes) if n_syn_g else np.nan
-            )
-            row["median DCR synthetic"] = float(np.median(syn_d[in_syn])) if n_syn_g else np.nan
+            row["exact copy share"] = float(copies[in_syn].mean()) if n_syn_g else np.nan
+            in_syn_q = g_syn_q == g
+            row["median DCR synthetic"] = float(np.median(syn_d[in_syn_q])) if in_syn_q.any() else np.nan
             row[f"median DCR {base_label}"] = float(np.median(base_d[in_base])) if in_base.any() else np.nan
-            if n_syn_g >= MIN_ROWS and row[f"{base_label} rows"] >= MIN_ROWS:
-                p = float(_protection(syn_d[in_syn], base_d[in_base]))
-                samples = _resampled_protection(syn_d[in_syn], base_d[in_base], _rng(ctx.seed, "privacy", col, g))
+            if in_syn_q.sum() >= MIN_ROWS and row[f"{base_label} rows"] >= MIN_ROWS:
+                p = float(_protection(syn_d[in_syn_q], base_d[in_base]))
+                samples = _resampled_protection(syn_d[in_syn_q], base_d[in_base], _rng(ctx.seed, "privacy", col, g))
                 lo, hi, flag = _judge(p, p_overall, samples)
             else:
                 p = lo = hi = np.nan
@@ -377,7 +432,7 @@ def groups(ctx) -> Section:
         if models is not None:
             overall.update({"test rows": len(y), "utility": u_overall})
         overall.update({f"{base_label} rows": len(base), "DCR protection": p_overall})
-        overall["exact copy share"] = exact_copy_share(ctx.synthetic, ctx.train, ctx.sdtypes)
+        overall["exact copy share"] = float(copies.mean())
         table = pd.concat([pd.DataFrame([overall]), pd.DataFrame(rows)], ignore_index=True)[order]
         tables[f"by_{col}"] = table
         _findings(col, table, models is not None, metric if models is not None else "", findings, worst)
@@ -388,6 +443,17 @@ def groups(ctx) -> Section:
                         scores[f"groups_{col}_{g}_{aspect.replace(' ', '_').lower()}"] = float(v)
         figures += _figures(col, table, models is not None, metric if models is not None else "", base_label)
     _feature_flagged(figures, tables)
+    if len(fid_real) < len(ctx.real) or len(fid_syn) < len(ctx.synthetic):
+        notes.append(
+            f"Column shapes by group (each group's score, its interval and the whole table's at its size) read a "
+            f"seeded sample of {len(fid_real):,} of the {len(ctx.real):,} real and {len(fid_syn):,} of the "
+            f"{len(ctx.synthetic):,} synthetic rows (the same seed gives the same sample)."
+        )
+    if len(syn_q) < len(ctx.synthetic):
+        notes.append(
+            f"Distances by group are the privacy section's, for its seeded sample of {len(syn_q):,} synthetic and "
+            f"{len(base):,} {base_label} rows; exact copies are counted on every row."
+        )
     flagged = len(worst)
     score = float(min(scores.values())) if scores else float("nan")
     scores["groups_findings"] = float(flagged)

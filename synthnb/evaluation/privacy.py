@@ -6,6 +6,8 @@ figure maps to [0, 1] (1 best); the section's score is the worst of them, and ``
 
 from __future__ import annotations
 
+import threading
+
 from synthnb.evaluation._registry import Levels, SectionSpec
 from synthnb.evaluation._reuse import NEAR_UNIQUE_SHARE, REUSE_EXCESS, near_unique_columns, verbatim_reuse
 from synthnb.evaluation._risks import RISK_LEVEL, reidentification_risks, wilson_interval
@@ -23,6 +25,7 @@ __all__ = [
 ]
 
 _BINS = 30
+_MEMO_LOCKS = {key: threading.Lock() for key in ("distances", "exact-copies")}
 _DISCRETE_BINS = 10  # as sdmetrics' DisclosureProtection discretises continuous known columns
 
 #: above this many rows, distances to the closest training row are computed for a seeded sample of this many
@@ -50,13 +53,31 @@ def _normalised(frame, sdtypes):
     return pd.DataFrame(out)
 
 
-def exact_copy_share(synthetic, real, sdtypes) -> float:
-    """Share of synthetic rows equal, in every column, to some real row."""
+def exact_copies(synthetic, real, sdtypes):
+    """For each synthetic row, whether it equals, in every column, some real row (a boolean numpy array)."""
     import pandas as pd
 
     hs = pd.util.hash_pandas_object(_normalised(synthetic, sdtypes), index=False)
     hr = pd.util.hash_pandas_object(_normalised(real, sdtypes), index=False)
-    return float(hs.isin(set(hr.to_numpy())).mean())
+    return hs.isin(set(hr.to_numpy())).to_numpy()
+
+
+def exact_copy_share(synthetic, real, sdtypes) -> float:
+    """Share of synthetic rows equal, in every column, to some real row."""
+    return float(exact_copies(synthetic, real, sdtypes).mean())
+
+
+def synthetic_copies(ctx):
+    """:func:`exact_copies` of every synthetic row against the training rows, once per evaluation (the privacy
+    and By-group sections share it)."""
+    return _memo(ctx, "exact-copies", lambda: exact_copies(ctx.synthetic, ctx.train, ctx.sdtypes))
+
+
+def _memo(ctx, key: str, compute):
+    with _MEMO_LOCKS[key]:  # one computation per evaluation, even when two sections ask at once
+        if key not in ctx.memo:
+            ctx.memo[key] = compute()
+        return ctx.memo[key]
 
 
 def _codes(real_part, syn_part):
@@ -235,18 +256,19 @@ def _risk_findings(risks, setup, has_control: bool) -> list[str]:
     return findings
 
 
-def _dcr_sample(frame, seed):
-    """*frame*, or a seeded sample of DCR_SAMPLE_ROWS of its rows (in table order) when it has more."""
+def _dcr_sample(frame, seed, size: int = DCR_SAMPLE_ROWS):
+    """*frame*, or a seeded sample of *size* of its rows (in table order) when it has more."""
     import numpy as np
 
-    if len(frame) <= DCR_SAMPLE_ROWS:
+    if len(frame) <= size:
         return frame
-    rows = np.sort(np.random.default_rng(seed).choice(len(frame), size=DCR_SAMPLE_ROWS, replace=False))
+    rows = np.sort(np.random.default_rng(seed).choice(len(frame), size=size, replace=False))
     return frame.iloc[rows]
 
 
-def _baseline(ctx, data_types):
-    """The control's distances to the training rows, its label, and its share of exact training copies."""
+def _baseline(ctx, types):
+    """The control's rows measured, their distances to the training rows, its label, and its share of exact
+    training copies."""
     import numpy as np
     import pandas as pd
 
@@ -266,15 +288,15 @@ def _baseline(ctx, data_types):
         base_q = _dcr_sample(shuffled, [ctx.seed, 11, 1])
         base_label = "shuffled-column baseline"
         holdout_copies = float("nan")
-    base_d, _ = dcr(base_q, ctx.train, data_types)
+    base_d, _ = dcr(base_q, ctx.train, types)
     base_d.flags.writeable = False  # shared by every evaluation of this source: never changed in place
-    return base_d, base_label, holdout_copies
+    return base_q, base_d, base_label, holdout_copies
 
 
-def _real_baseline(ctx, data_types):
+def _real_baseline(ctx, types):
     """:func:`_baseline`, which reads no synthetic row: kept per source in ``ctx.cache`` when there is one."""
     if ctx.cache is None:
-        return _baseline(ctx, data_types)
+        return _baseline(ctx, types)
     from synthnb.evaluation._cache import frame_key
 
     key = (
@@ -282,11 +304,33 @@ def _real_baseline(ctx, data_types):
         frame_key(ctx.train, ctx.train.columns),
         None if ctx.holdout is None else frame_key(ctx.holdout, ctx.holdout.columns),
         tuple(ctx.sdtypes.items()),
-        tuple(data_types.items()),
+        tuple(types.items()),
         ctx.seed,
         DCR_SAMPLE_ROWS,
     )
-    return ctx.cache.get_or_compute(key, lambda: _baseline(ctx, data_types))
+    return ctx.cache.get_or_compute(key, lambda: _baseline(ctx, types))
+
+
+def data_types(ctx) -> dict[str, str]:
+    """The columns a distance compares: data columns (identifiers are judged by verbatim reuse)."""
+    return {c: t for c, t in ctx.sdtypes.items() if c not in set(ctx.direct_identifiers)} or ctx.sdtypes
+
+
+def distances(ctx):
+    """``(synthetic rows measured, their DCR, control rows measured, their DCR, control label, control's copy
+    share)``: the distances to the closest training row, computed once per evaluation and shared by the privacy
+    and By-group sections. Above :data:`DCR_SAMPLE_ROWS` rows, each side is a seeded sample of that many."""
+
+    def compute():
+        from synthnb.evaluation._dcr import dcr
+
+        types = data_types(ctx)
+        syn_q = _dcr_sample(ctx.synthetic, [ctx.seed, 11, 0])
+        syn_d, _ = dcr(syn_q, ctx.train, types)
+        syn_d.flags.writeable = False
+        return (syn_q, syn_d, *_real_baseline(ctx, types))
+
+    return _memo(ctx, "distances", compute)
 
 
 def privacy(ctx) -> Section:
@@ -294,19 +338,13 @@ def privacy(ctx) -> Section:
     import numpy as np
     import pandas as pd
 
-    from synthnb.evaluation._dcr import dcr
-
     has_control = ctx.holdout is not None
-    # the distance compares data columns; identifiers are judged by verbatim reuse
-    data_types = {c: t for c, t in ctx.sdtypes.items() if c not in set(ctx.direct_identifiers)} or ctx.sdtypes
-    syn_q = _dcr_sample(ctx.synthetic, [ctx.seed, 11, 0])
-    syn_d, _ = dcr(syn_q, ctx.train, data_types)
-    base_d, base_label, holdout_copies = _real_baseline(ctx, data_types)
+    syn_q, syn_d, _, base_d, base_label, holdout_copies = distances(ctx)
     med_syn, med_base = float(np.median(syn_d)), float(np.median(base_d))
     protection = 1.0 if med_base == 0 else min(med_syn / med_base, 1.0)
     p5 = float(np.quantile(base_d, 0.05))
     closer = float((syn_d < p5).mean())
-    copies = exact_copy_share(ctx.synthetic, ctx.train, ctx.sdtypes)
+    copies = float(synthetic_copies(ctx).mean())
     copies_excess = copies - (holdout_copies if has_control else 0.0)
 
     reuse_cols = near_unique_columns(ctx.real, ctx.direct_identifiers)

@@ -52,7 +52,7 @@ def test_every_group_number_equals_the_metric_on_the_groups_rows_alone(by_group,
             assert (row["real rows"], row["synthetic rows"]) == (len(r), len(s))
             if len(r) >= 20 and len(s) >= 20:
                 shapes = [(KSComplement if c in numeric else TVComplement).compute(r[c], s[c]) for c in others]
-                assert row["fidelity"] == pytest.approx(np.mean(shapes), abs=1e-9)
+                assert row["fidelity"] == pytest.approx(np.mean(shapes), abs=1e-12)
                 assert row["fidelity low"] <= row["fidelity high"]
                 checked += 1
             else:
@@ -150,14 +150,15 @@ def test_a_small_group_is_shown_but_not_judged():
 def test_the_bootstrap_is_reproducible_with_its_seed():
     real, synthetic = _two_groups(0, 150, 50), _two_groups(2, 150, 50)
     types = {"x": "numerical", "c": "categorical"}
-    one = groups_mod.shapes_interval(real, synthetic, types, groups_mod._rng(3, "fidelity", "g", "A"))
-    two = groups_mod.shapes_interval(real, synthetic, types, groups_mod._rng(3, "fidelity", "g", "A"))
-    other = groups_mod.shapes_interval(real, synthetic, types, groups_mod._rng(4, "fidelity", "g", "A"))
+    coded = list(groups_mod.coded_columns(real, synthetic, types).values())
+    one = groups_mod.shapes_interval(coded, groups_mod._rng(3, "fidelity", "g", "A"))
+    two = groups_mod.shapes_interval(coded, groups_mod._rng(3, "fidelity", "g", "A"))
+    other = groups_mod.shapes_interval(coded, groups_mod._rng(4, "fidelity", "g", "A"))
     assert len(one) == groups_mod.RESAMPLES and np.array_equal(one, two) and not np.array_equal(one, other)
     # a resample that draws every row once is the score itself: the vectorised metric is sdmetrics'
-    ones = np.ones((1, len(real)), dtype=np.int64), np.ones((1, len(synthetic)), dtype=np.int64)
-    assert groups_mod._shapes_of_counts(real, synthetic, types, *ones)[0] == pytest.approx(
-        groups_mod.column_shapes(real, synthetic, types), abs=1e-9
+    every = np.arange(len(real))[None, :], np.arange(len(synthetic))[None, :]
+    assert groups_mod._shapes_of_codes(coded, *every)[0] == pytest.approx(
+        groups_mod.column_shapes(real, synthetic, types), abs=1e-12
     )
     a = _evaluate(real, synthetic, None).tables["by_g"]
     b = _evaluate(real, synthetic, None).tables["by_g"]
@@ -168,3 +169,23 @@ def test_the_section_needs_sensitive_columns(adult_3k):
     real, syn = adult_3k.head(200), adult_3k.tail(200).reset_index(drop=True)
     ev = synthnb.evaluate(real, syn, target="income", lazy=True, direct_identifiers=[])
     assert "groups" not in ev.section_names
+
+
+def test_above_max_rows_column_shapes_read_a_seeded_sample_and_say_so(monkeypatch):
+    from synthnb.evaluation.privacy import _dcr_sample
+
+    monkeypatch.setattr(groups_mod, "MAX_ROWS", 500)
+    real, holdout, synthetic = _two_groups(0, 600, 200), _two_groups(1, 600, 200), _two_groups(2, 600, 200)
+    sec = _evaluate(real, synthetic, holdout)
+    again = _evaluate(real, synthetic, holdout)
+    pd.testing.assert_frame_equal(sec.tables["by_g"], again.tables["by_g"])  # the same seed, the same sample
+    assert any("seeded sample of 500 of the 800 real and 500 of the 800 synthetic rows" in f for f in sec.findings)
+    sample_real, sample_syn = _dcr_sample(real, [5, 12, 0], 500), _dcr_sample(synthetic, [5, 12, 1], 500)
+    table = sec.tables["by_g"].set_index("g")
+    for g in ("A", "B"):
+        r, s = sample_real[sample_real["g"] == g], sample_syn[sample_syn["g"] == g]
+        expected = np.mean([KSComplement.compute(r["x"], s["x"]), TVComplement.compute(r["c"], s["c"])])
+        assert table.loc[g, "fidelity"] == pytest.approx(expected, abs=1e-12)
+        assert table.loc[g, "real rows"] == (real["g"] == g).sum()  # the counts are of every row
+    copies = synthetic.merge(real.drop_duplicates(), how="left", indicator=True)["_merge"].eq("both")
+    assert table.loc["(all rows)", "exact copy share"] == pytest.approx(copies.mean())
