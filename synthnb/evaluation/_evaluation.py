@@ -33,6 +33,8 @@ class Evaluation:
         self._locks = {name: threading.Lock() for name in self._names}
         #: minimal? -> (section, html) of the ydata-profiling comparison, built on demand
         self._profiles: dict[bool, tuple[Section, str]] = {}
+        #: minimal? -> (the comparison under way in the profile worker, when it started)
+        self._pending: dict[bool, tuple[Any, float]] = {}
         self.fingerprint = fingerprint
         self.run_name = run_name
         self.spec = spec
@@ -41,9 +43,11 @@ class Evaluation:
         # locks belong to one process: an evaluation computed in a worker (synthnb.compare) travels without them
         state = self.__dict__.copy()
         del state["_lock"], state["_locks"]
+        state["_pending"] = {}  # a comparison under way belongs to this process's worker
         return state
 
     def __setstate__(self, state):
+        state.setdefault("_pending", {})
         self.__dict__.update(state)
         self._lock = threading.RLock()
         self._locks = {name: threading.Lock() for name in self._names}
@@ -90,21 +94,41 @@ class Evaluation:
         """Every section, computed."""
         return {name: self.section(name) for name in self._names}
 
+    def start_profile(self, minimal: bool = True) -> Evaluation:
+        """Start building the ydata-profiling comparison now, in a second process, and return at once.
+
+        The sections computed meanwhile run beside it on another core; :meth:`profile` (or a report that
+        includes the profile) then waits only for what is left of it."""
+        minimal = bool(minimal)
+        with self._lock:
+            if minimal not in self._profiles and minimal not in self._pending:
+                from synthnb.evaluation.profile import start
+
+                self._pending[minimal] = (start(self._ctx, self.fingerprint, minimal), time.perf_counter())
+        return self
+
     def profile(self, minimal: bool = True) -> tuple[Section, str]:
         """Build (once per *minimal*) the ydata-profiling comparison; returns its section record and HTML."""
         minimal = bool(minimal)
         with self._lock:
             if minimal not in self._profiles:
-                from synthnb.evaluation.profile import profile
+                from synthnb.evaluation.profile import section
 
-                t0 = time.perf_counter()
+                self.start_profile(minimal)
+                pending, t0 = self._pending.pop(minimal)
                 try:
-                    sec, html = profile(self._ctx, self.fingerprint, minimal)
-                    sec = _timed(sec, time.perf_counter() - t0)
+                    html = pending.result()
+                    sec = _timed(section(html), time.perf_counter() - t0)
                 except Exception as exc:
                     sec, html = _failed("profile", "Profile", exc, time.perf_counter() - t0), ""
                 self._profiles[minimal] = (sec, html)
             return self._profiles[minimal]
+
+    def built_profile(self) -> bool | None:
+        """Which comparison is built or under way: False for the full one, True for the minimal one, None if
+        neither (the full one first when both are)."""
+        have = {*self._profiles, *self._pending}
+        return False if False in have else (True if True in have else None)
 
     # --- summaries -------------------------------------------------------------------------------------
     @property
@@ -171,8 +195,11 @@ class Evaluation:
 
         return _maybe_write(to_markdown(self), path)
 
-    def to_html(self, path=None, include_profile: bool = False) -> str:
-        """A standalone HTML report with every section and its plots (SVG)."""
+    def to_html(self, path=None, include_profile: bool | str = False) -> str:
+        """A standalone HTML report with every section and its plots.
+
+        *include_profile*: True adds the ydata-profiling comparison already built or under way (the full one
+        when there is one), else the minimal one; ``"full"`` or ``"minimal"`` asks for that one."""
         from synthnb.evaluation.render import to_html
 
         return _maybe_write(to_html(self, include_profile=include_profile), path)
@@ -247,6 +274,7 @@ def evaluate(
     name: str | None = None,
     direct_identifiers=None,
     cache=None,
+    profile: bool | str | None = None,
 ) -> Evaluation:
     """Evaluate a synthetic table against the real one: fidelity, utility, privacy and fairness.
 
@@ -282,6 +310,10 @@ def evaluate(
     direct_identifiers : str or list of str, optional
         Columns that identify a person on their own (names, e-mails, case numbers). They are left out of
         fidelity, diagnostic, utility and fairness (they are not data) and checked by the privacy section.
+    profile : bool or {"minimal", "full"}, optional
+        Start building the ydata-profiling comparison at once (True or "minimal": the minimal one; "full": the
+        full one), in a second process beside the sections; ``ev.profile()`` and ``ev.to_html(...,
+        include_profile=True)`` then wait only for what is left. Default: built when first asked for.
     cache : synthnb.evaluation._cache.RealSideCache, optional
         Where real-side work (the real-trained model, the real rows' encodings) is kept per source and reused
         by the next evaluation of the same source; default the process-wide one (two sources). A session
@@ -299,6 +331,8 @@ def evaluate(
     from synthnb.run import Run
     from synthnb.spec import split_columns
 
+    if profile not in (None, False, True, "minimal", "full"):
+        raise SynthnbError(f"profile={profile!r}: use True (or 'minimal') or 'full'.")
     if isinstance(synthetic, Run):
         raise SynthnbError("a Run knows its real and synthetic rows: call evaluate(run), not evaluate(real_df, run).")
     run = real if isinstance(real, Run) else None
@@ -365,6 +399,8 @@ def evaluate(
         fingerprint = source_fingerprint(ctx.real)["sha256"]
     wanted = _wanted(ctx, sections)
     ev = Evaluation(ctx, sections=wanted, fingerprint=fingerprint, run_name=name, spec=spec)
+    if profile:
+        ev.start_profile(minimal=profile != "full")
     if not lazy:
         ev.compute_all()
     return ev

@@ -140,11 +140,18 @@ def dashboard_html(ev, computed_only: bool = False, running: str | None = None, 
     return _env().get_template("dashboard.html.j2").render(**view, live=live)
 
 
-def report_page(ev, include_profile: bool = False) -> str:
-    """A standalone HTML page of readable width: the dashboard, every section's details, optionally the profile."""
+def report_page(ev, include_profile: bool | str = False) -> str:
+    """A standalone HTML page of readable width: the dashboard, every section's details, optionally the profile
+    (*include_profile*: True for the comparison already built or under way, else the minimal one; "full" or
+    "minimal" for that one)."""
+    if include_profile not in (False, True, "full", "minimal", None):
+        from synthnb.errors import SynthnbError
+
+        raise SynthnbError(f"include_profile={include_profile!r}: use True, 'full' or 'minimal'.")
     view = dashboard_view(ev)
     profile = None
     if include_profile:
-        sec, page = ev.profile()
+        minimal = ev.built_profile() is not False if include_profile is True else include_profile == "minimal"
+        sec, page = ev.profile(minimal=minimal)
         profile = {"error": sec.error, "headline": sec.headline, "page": page}
     return _env().get_template("report.html.j2").render(**view, live=False, profile=profile)

@@ -145,7 +145,7 @@ def summary_html(ev, computed_only: bool = False) -> str:
     return dashboard_html(ev, computed_only=computed_only)
 
 
-def to_html(ev, include_profile: bool = False) -> str:
+def to_html(ev, include_profile: bool | str = False) -> str:
     """A standalone HTML document with every section and its plots."""
     from synthnb.evaluation.html import report_page
 

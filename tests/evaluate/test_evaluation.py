@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from testing_helpers import frame_hash
@@ -134,16 +135,44 @@ def test_profile_is_built_on_demand_and_real_side_cached(adult_3k, run_3k):
     from synthnb.evaluation import profile as profile_mod
 
     profile_mod.clear_cache()
+    before = profile_mod.cache_info()["real_builds"]
     real, syn = adult_3k.head(300)[["age", "sex", "income"]], run_3k.synthetic.head(300)[["age", "sex", "income"]]
     ev = synthnb.evaluate(real, syn, sections=["diagnostic"])
     assert ev.timings.keys() == {"diagnostic"}
     sec, page = ev.profile()
     assert sec.ok and "ydata-profiling" in sec.library and "<html" in page.lower()
-    assert len(profile_mod._REAL_PROFILES) == 1
-    cached = next(iter(profile_mod._REAL_PROFILES.values()))
+    info = profile_mod.cache_info()
+    assert info["keys"] == [f"{ev.fingerprint}:minimal"] and info["real_builds"] == before + 1
+    assert info["pid"] != os.getpid()  # built in the profile worker, beside the kernel
     ev2 = synthnb.evaluate(real, syn.iloc[::-1].reset_index(drop=True), sections=["diagnostic"])
     ev2.profile()
-    assert next(iter(profile_mod._REAL_PROFILES.values())) is cached  # same source: the real side is reused
+    assert profile_mod.cache_info()["real_builds"] == before + 1  # same source: the real side is reused
+
+
+def test_a_profile_started_with_the_evaluation_is_the_one_the_report_includes(adult_3k, run_3k):
+    cols = ["age", "education", "sex", "income"]
+    real, syn = adult_3k.head(400)[cols], run_3k.synthetic.head(400)[cols]
+    ev = synthnb.evaluate(real, syn, sections=["fidelity"], profile="full")
+    assert ev.built_profile() is False  # the full comparison is under way while the sections compute
+    page = ev.to_html(include_profile=True)
+    assert "profile_full" in ev.timings and "profile" not in ev.timings  # the report waited for it, built no other
+    sec, html = ev.profile(minimal=False)
+    assert sec.ok and "Correlations" in html and len(page) > len(html) / 2
+    with pytest.raises(SynthnbError, match="include_profile='yes'"):
+        ev.to_html(include_profile="yes")
+    with pytest.raises(SynthnbError, match="profile='all'"):
+        synthnb.evaluate(real, syn, profile="all")
+
+
+def test_without_a_second_process_the_profile_is_built_here(adult_3k, run_3k, monkeypatch):
+    from synthnb.evaluation import profile as profile_mod
+
+    monkeypatch.setattr(profile_mod, "_worker", lambda: None)
+    cols = ["age", "sex", "income"]
+    ev = synthnb.evaluate(adult_3k.head(200)[cols], run_3k.synthetic.head(200)[cols], sections=["diagnostic"])
+    sec, page = ev.profile()
+    assert sec.ok and "<html" in page.lower()
+    assert profile_mod.cache_info()["pid"] == os.getpid()
 
 
 def test_direct_identifiers_are_not_data(adult_3k, run_3k):
