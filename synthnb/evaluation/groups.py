@@ -152,14 +152,20 @@ def coded_columns(real, synthetic, sdtypes: dict[str, str]) -> dict[str, _Coded]
     return out
 
 
-def _freq(code, rows, k: int):
-    """How often each code is drawn in each resample: (resamples, k); *rows* (resamples × drawn) are positions."""
+def _counts(coded: list[_Coded], side: str, rows):
+    """Per column, how often each code is drawn in each resample: a (resamples, k) float array per column.
+
+    *rows* (resamples × drawn) are positions; one compiled pass over the drawn rows counts every column at once
+    (missing values are not counted, as sdmetrics leaves them out)."""
     import numpy as np
 
-    drawn = code[rows]
-    keep = drawn >= 0  # missing values are left out, as sdmetrics leaves them out
-    flat = (drawn + (np.arange(len(rows)) * k)[:, None])[keep]
-    return np.bincount(flat, minlength=len(rows) * k).reshape(len(rows), k).astype(np.float64)
+    from synthnb.evaluation._groups_kernels import code_counts
+
+    codes = np.ascontiguousarray(np.column_stack([getattr(c, side) for c in coded]), dtype=np.int64)
+    sizes = np.array([c.k for c in coded], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    flat = code_counts(codes, np.ascontiguousarray(rows, dtype=np.int64), offsets, int(sizes.sum()))
+    return [flat[:, o : o + k] for o, k in zip(offsets, sizes, strict=True)]
 
 
 def _shapes_of_codes(coded: list[_Coded], rows_real, rows_syn):
@@ -167,11 +173,13 @@ def _shapes_of_codes(coded: list[_Coded], rows_real, rows_syn):
     counting the drawn rows one by one). *rows_real*, *rows_syn*: the positions drawn, one row per resample."""
     import numpy as np
 
+    # a column without a value on one side (in these rows) is left out, as sdmetrics leaves it out
+    coded = [c for c in coded if (c.real >= 0).any() and (c.synthetic >= 0).any()]
+    if not coded:
+        return np.full(len(rows_real), np.nan)
     per_col = []
-    for col in coded:
-        if not ((col.real >= 0).any() and (col.synthetic >= 0).any()):
-            continue  # no value on one side (in these rows): left out, as sdmetrics leaves it out
-        f_r, f_s = _freq(col.real, rows_real, col.k), _freq(col.synthetic, rows_syn, col.k)
+    counts = zip(_counts(coded, "real", rows_real), _counts(coded, "synthetic", rows_syn), strict=True)
+    for col, (f_r, f_s) in zip(coded, counts, strict=True):
         n_s = np.maximum(f_s.sum(axis=1, keepdims=True), 1)
         if col.ks:  # 1 − the largest gap between the two cumulative distributions
             n_r = np.maximum(f_r.sum(axis=1, keepdims=True), 1)
@@ -180,7 +188,7 @@ def _shapes_of_codes(coded: list[_Coded], rows_real, rows_syn):
             f_r = f_r + _UNSEEN * ((f_r == 0) & (f_s > 0))  # sdmetrics' regularisation of values only synthesised
             n_r = np.maximum(f_r.sum(axis=1, keepdims=True), _UNSEEN)
             per_col.append(1.0 - 0.5 * np.abs(f_r / n_r - f_s / n_s).sum(axis=1))
-    return np.mean(per_col, axis=0) if per_col else np.full(len(rows_real), np.nan)
+    return np.mean(per_col, axis=0)
 
 
 def shapes(coded: list[_Coded]) -> float:
