@@ -65,12 +65,11 @@ t1 = time.perf_counter()
 # the full comparison, as the plain side builds it, started at once in synthnb's profile worker
 ev = synthnb.evaluate(real, syn, sensitive=["sex", "race"], target="income", profile="full")
 t2 = time.perf_counter()
-sec, _ = ev.profile(minimal=False)  # what is left of it once the sections are done
-assert sec.error is None, sec.error
+ev.to_html(out, include_profile=True)  # the figures drawn, then what is left of the profile waited for
 t3 = time.perf_counter()
-ev.to_html(out, include_profile=True)
-t4 = time.perf_counter()
-steps = {"import+load": t1 - t0, "sections": t2 - t1, "profile": t3 - t2, "report": t4 - t3}
+sec, _ = ev.profile(minimal=False)
+assert sec.error is None, sec.error
+steps = {"import+load": t1 - t0, "sections": t2 - t1, "report, with the rest of the profile": t3 - t2}
 steps.update({f"section {k}": v for k, v in ev.timings.items()})  # profile_full: its whole build, in the worker
 steps.update(WORKER_PEAK())
 print(json.dumps({k: round(v, 3) for k, v in steps.items()}))
@@ -101,12 +100,17 @@ def once():
     f = time.perf_counter()
     ev = synthnb.evaluate(run, profile="full")
     e = time.perf_counter()
+    ev.to_html(out, include_profile=True)  # the figures drawn, then what is left of the profile waited for
+    r = time.perf_counter()
     sec, _ = ev.profile(minimal=False)
     assert sec.error is None, sec.error
-    p = time.perf_counter()
-    ev.to_html(out, include_profile=True)
-    r = time.perf_counter()
-    return {"fit+sample": f - s, "sections": e - f, "profile": p - e, "report": r - p, "total": r - s}
+    return {
+        "fit+sample": f - s,
+        "sections": e - f,
+        "report, with the rest of the profile": r - e,
+        "total": r - s,
+        "section profile_full": ev.timings["profile_full"],  # its whole build, in the worker
+    }
 
 steps = {"import+load": t1 - t0}
 steps.update(once())

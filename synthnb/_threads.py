@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["available_cpus", "cgroup_cpu_limit", "cpu_share", "limit_threads"]
+__all__ = ["available_cpus", "cgroup_cpu_limit", "cpu_share", "leave_cpus", "limit_threads"]
 
 #: a smaller number of threads granted to the work running in this context (a compare worker's share)
 _SHARE: contextvars.ContextVar[int | None] = contextvars.ContextVar("synthnb_cpu_share", default=None)
@@ -94,6 +94,18 @@ def limit_threads() -> int:
     if numba is not None:
         numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
     return n
+
+
+@contextlib.contextmanager
+def leave_cpus(spare: int) -> Iterator[int]:
+    """Run the block on all but *spare* of :func:`available_cpus` (at least one), for numba, OpenMP and BLAS: the
+    rest is left to another process of this session (the profile worker). Yields the number granted."""
+    token = _SHARE.set(max(1, available_cpus() - spare))
+    try:
+        yield limit_threads()
+    finally:
+        _SHARE.reset(token)
+        limit_threads()
 
 
 @contextlib.contextmanager

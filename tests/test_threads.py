@@ -94,3 +94,33 @@ def test_a_quota_below_the_started_numba_pool_is_applied_without_breaking_numba(
     assert out.returncode == 0, out.stderr[-3000:]
     threads, pool, env_set = out.stdout.split()
     assert int(threads) == 1 and int(pool) >= 2 and env_set == "False"
+
+
+def test_sections_leave_a_core_to_the_profile_worker_while_it_builds(monkeypatch):
+    """While a comparison builds in the profile worker, each section runs on one CPU fewer; after, on all."""
+    from types import SimpleNamespace
+
+    import sklearn.ensemble  # noqa: F401  (loads OpenBLAS and OpenMP, the pools the share must reach)
+    from threadpoolctl import threadpool_info
+
+    from synthnb._threads import available_cpus
+    from synthnb.evaluation import _evaluation
+    from synthnb.evaluation import profile as profile_mod
+    from synthnb.evaluation._section import Section
+
+    seen = []
+
+    def compute(ctx):
+        seen.append((available_cpus(), {int(p["num_threads"]) for p in threadpool_info()}))
+        return Section(name="probe", title="Probe", score=1.0)
+
+    spec = SimpleNamespace(title="Probe", compute=compute)
+    monkeypatch.setattr(_evaluation, "section_spec", lambda name: spec)
+    cpus = available_cpus()
+    monkeypatch.setattr(profile_mod, "busy", lambda: True)
+    _evaluation._compute("probe", None)
+    monkeypatch.setattr(profile_mod, "busy", lambda: False)
+    _evaluation._compute("probe", None)
+    assert seen[0][0] == max(1, cpus - 1) and max(seen[0][1]) <= max(1, cpus - 1)
+    assert seen[1][0] == cpus
+    assert available_cpus() == cpus  # the share ends with the section

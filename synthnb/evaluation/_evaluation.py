@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from synthnb._threads import limit_threads
+from synthnb._threads import leave_cpus
 from synthnb.evaluation._registry import NEEDS, section_names, section_spec
 from synthnb.evaluation._section import Section
 
@@ -251,11 +252,14 @@ def _failed(name: str, title: str, exc: BaseException, seconds: float) -> Sectio
 def _compute(name: str, ctx) -> Section:
     spec = section_spec(name)
     t0 = time.perf_counter()
-    limit_threads()  # in the computing thread: numba's and OpenMP's settings are per thread
-    try:
-        sec = spec.compute(ctx)
-    except Exception as exc:  # one failing section must not hide the others
-        return _failed(name, spec.title, exc, time.perf_counter() - t0)
+    profile = sys.modules.get("synthnb.evaluation.profile")
+    # in the computing thread (numba's and OpenMP's settings are per thread); a core left to the profile worker
+    # while it builds, so that the two processes do not take turns on the same cores
+    with leave_cpus(1 if profile is not None and profile.busy() else 0):
+        try:
+            sec = spec.compute(ctx)
+        except Exception as exc:  # one failing section must not hide the others
+            return _failed(name, spec.title, exc, time.perf_counter() - t0)
     return _timed(sec, time.perf_counter() - t0)
 
 

@@ -23,6 +23,7 @@ _MAX_CACHED = 4
 
 _WORKER = None  # concurrent.futures.ProcessPoolExecutor with one spawned process, or False once it failed
 _WORKER_LOCK = threading.Lock()
+_RUNNING = [0]  # comparisons submitted to the worker and not yet finished
 
 
 # --- in the process that builds ------------------------------------------------------------------------------
@@ -76,6 +77,22 @@ def _local_clear() -> None:
         _REAL_PROFILES.clear()
 
 
+def _one_thread() -> None:
+    """In the worker: numerical libraries on one thread each (the sections use the other cores meanwhile)."""
+    import os
+
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        os.environ[var] = "1"
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)  # libraries loaded already
+
+
+def busy() -> bool:
+    """Whether a comparison is being built in the worker now (the sections then leave it a core)."""
+    return _RUNNING[0] > 0
+
+
 # --- in the session's process ----------------------------------------------------------------------------------
 def _worker():
     """The profile worker (started on first use), or None where a second process cannot be had."""
@@ -87,7 +104,9 @@ def _worker():
                 from concurrent.futures import ProcessPoolExecutor
 
                 # spawn: a fresh interpreter (forking a process that runs OpenMP or torch threads can hang)
-                _WORKER = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                _WORKER = ProcessPoolExecutor(
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_one_thread
+                )
             except Exception:  # no process support here (a sandbox, an embedded interpreter)
                 _WORKER = False
         return _WORKER or None
@@ -113,6 +132,10 @@ class _Pending:
                 self._future = pool.submit(fn, *args)
             except Exception as exc:
                 _unusable(exc)
+            else:
+                with _WORKER_LOCK:
+                    _RUNNING[0] += 1
+                self._future.add_done_callback(_finished)
 
     def result(self):
         if self._future is not None:
@@ -121,6 +144,11 @@ class _Pending:
             except Exception as exc:
                 _unusable(exc)  # re-raises a failure of the work itself: it would fail here too
         return self._fn(*self._args)
+
+
+def _finished(_future) -> None:
+    with _WORKER_LOCK:
+        _RUNNING[0] -= 1
 
 
 def _unusable(exc: BaseException) -> None:
@@ -175,8 +203,9 @@ def cache_info() -> dict:
 
 
 def clear_cache() -> None:
-    """Forget the cached real-table profiles."""
-    _in_worker(_local_clear)
+    """Forget the cached real-table profiles (in the worker, if one was started, and here)."""
+    if _WORKER:
+        _in_worker(_local_clear)
     _local_clear()
 
 
