@@ -30,6 +30,7 @@ def fit(
     monitor_every: int | None = None,
     monitor_rows: int | None = None,
     patience: int | None = None,
+    profile: bool | str | None = None,
     **model_params: Any,
 ):
     """Fit a generator on *df* and sample a synthetic table.
@@ -66,6 +67,10 @@ def fit(
         stop training after *patience* checks in a row without a better score (default None: never stop).
         Giving any of them turns watching on; ``run.monitor`` holds the scores and the stop epoch. A watched
         fit that does not stop gives the same bytes as an unwatched one.
+    profile : bool or {"minimal", "full"}, optional
+        Start profiling the real table (ydata-profiling, in synthnb's profile worker process) while the generator
+        fits, so that ``evaluate(run, profile=...)`` later builds only the synthetic half of the comparison.
+        Never changes the synthetic bytes.
     **model_params
         Passed to the generator (e.g. ``epochs=50`` for CTGAN/TVAE/CopulaGAN; ``min_leaf=10`` for CART).
 
@@ -85,6 +90,8 @@ def fit(
     t0 = time.perf_counter()
     limit_threads()  # numba/OpenMP/BLAS no wider than the CPUs this process may use (Binder's quota)
     check_frame(df, "df")
+    if profile not in (None, False, True, "minimal", "full"):
+        raise SynthnbError(f"profile={profile!r}: use True (or 'minimal') or 'full'.")
     spec = make_spec(
         df.columns,
         len(df),
@@ -113,6 +120,11 @@ def fit(
     emit(progress, "prepare", 0, 1, "identifiers", identifiers=roles)
     learn = _learnable(train, roles, spec)
     seconds_id = time.perf_counter() - t_id
+    if profile:  # the real table's profile, in the profile worker, while the generator fits
+        from synthnb.evaluation.profile import prefetch_real
+
+        dropped = {r.column for r in roles if r.role == "direct" and r.action == "drop"}
+        prefetch_real(real[[c for c in real.columns if c not in dropped]], source["sha256"], profile != "full")
 
     fitted = fit_and_sample(learn, spec, n_rows, progress)
     t_fake = time.perf_counter()

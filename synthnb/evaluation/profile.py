@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import threading
 import warnings
+import zlib
 
 from synthnb.evaluation._section import Section, versions
 
-__all__ = ["build", "cache_info", "clear_cache", "profile", "profile_html", "shutdown", "start"]
+__all__ = ["build", "cache_info", "clear_cache", "prefetch_real", "profile", "profile_html", "shutdown", "start"]
 
 _REAL_PROFILES: dict[str, object] = {}  # in the process that builds: the worker, or this one on a fallback
 _BUILDS = {"real": 0}
@@ -36,7 +37,8 @@ def _report(frame, title: str, minimal: bool):
 
 
 def _real_profile(real, fingerprint: str, minimal: bool):
-    key = f"{fingerprint}:{'minimal' if minimal else 'full'}"
+    columns = zlib.crc32("\x00".join(map(str, real.columns)).encode("utf-8"))  # a Run may compare fewer columns
+    key = f"{fingerprint}:{columns:08x}:{'minimal' if minimal else 'full'}"
     with _LOCK:
         cached = _REAL_PROFILES.get(key)
         if cached is None:
@@ -61,6 +63,13 @@ def build(real, synthetic, fingerprint: str, minimal: bool = True) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return real_report.compare(syn_report).to_html()
+
+
+def _describe_real(real, fingerprint: str, minimal: bool) -> None:
+    """The real table's profile computed now and kept (what a later comparison of this source reuses)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _real_profile(real, fingerprint, minimal).get_description()
 
 
 def _local_cache_info() -> dict:
@@ -169,6 +178,12 @@ def _in_worker(fn, *args):
 def start(ctx, fingerprint: str, minimal: bool = True) -> _Pending:
     """Start building the comparison of *ctx*'s tables now (in the worker); ``.result()`` is its HTML."""
     return _Pending(build, (ctx.real, ctx.synthetic, fingerprint, bool(minimal)))
+
+
+def prefetch_real(real, fingerprint: str, minimal: bool = True) -> _Pending:
+    """Start profiling the real table in the worker now (while a generator fits); the comparison built later for
+    the same source and columns reuses it."""
+    return _Pending(_describe_real, (real, fingerprint, bool(minimal)))
 
 
 def profile_html(ctx, fingerprint: str, minimal: bool = True) -> str:
