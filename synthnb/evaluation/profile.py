@@ -9,6 +9,7 @@ second process can be started (or the frames cannot travel to it), the compariso
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import warnings
 import zlib
@@ -121,6 +122,23 @@ def _worker():
         return _WORKER or None
 
 
+@contextlib.contextmanager
+def _main_not_rerun():
+    """While the worker is spawned: a ``__main__`` without a file, so that the worker does not run the user's
+    script again (spawn re-imports the main module; a script without an ``if __name__ == "__main__":`` guard
+    would start its work over in the worker). The worker needs nothing from it: it runs synthnb's functions."""
+    import sys
+    import types
+
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 def _unsent(exc: BaseException) -> str | None:
     """Why the work never ran in the worker ("broken", "pickle"), or None: the work itself failed."""
     from concurrent.futures.process import BrokenProcessPool
@@ -138,7 +156,8 @@ class _Pending:
         pool = _worker()
         if pool is not None:
             try:
-                self._future = pool.submit(fn, *args)
+                with _main_not_rerun():
+                    self._future = pool.submit(fn, *args)
             except Exception as exc:
                 _unusable(exc)
             else:

@@ -256,3 +256,24 @@ def test_a_fit_can_profile_the_real_table_while_the_generator_fits(adult_3k):
     assert profile_mod.cache_info()["real_builds"] == builds  # the fit's real profile was the one reused
     with pytest.raises(SynthnbError, match="profile='yes'"):
         synthnb.fit(df, profile="yes")
+
+
+def test_a_script_without_a_main_guard_gets_its_profile_from_the_worker(tmp_path, adult_3k):
+    """Spawning the worker must not run the user's script again (it has no ``if __name__ == "__main__":``)."""
+    import subprocess
+    import sys
+
+    adult_3k.head(300)[["age", "sex", "income"]].to_csv(tmp_path / "real.csv", index=False)
+    script = tmp_path / "evaluate_it.py"
+    script.write_text(
+        "import os, pandas as pd, synthnb\n"
+        "from synthnb.evaluation import profile\n"
+        f"real = pd.read_csv({str(tmp_path / 'real.csv')!r})\n"
+        "ev = synthnb.evaluate(real, real.sample(frac=1, random_state=1), sections=['diagnostic'], profile=True)\n"
+        "sec, html = ev.profile()\n"
+        "print('RAN', sec.ok, profile.cache_info()['pid'] != os.getpid())\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.count("RAN") == 1 and "RAN True True" in done.stdout
+    assert "bootstrapping" not in done.stderr and "Traceback" not in done.stderr
