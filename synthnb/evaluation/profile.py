@@ -87,9 +87,20 @@ def _local_clear() -> None:
         _REAL_PROFILES.clear()
 
 
-def _one_thread() -> None:
-    """In the worker: numerical libraries on one thread each (the sections use the other cores meanwhile)."""
+def _worker_init() -> None:
+    """In the worker, before any task:
+
+    - numerical libraries on one thread each (the sections use the other cores meanwhile);
+    - interrupts ignored: "Interrupt the kernel" signals the kernel's whole process group, and the kernel, not the
+      worker, decides what stops (an idle worker would otherwise die with a traceback on the terminal);
+    - progress bars and prints silenced: they would reach the notebook through the kernel's captured output
+      (a failure still comes back as the task's exception)."""
     import os
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # kept open for the worker's whole life
 
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
         os.environ[var] = "1"
@@ -115,7 +126,7 @@ def _worker():
 
                 # spawn: a fresh interpreter (forking a process that runs OpenMP or torch threads can hang)
                 _WORKER = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_one_thread
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
                 )
             except Exception:  # no process support here (a sandbox, an embedded interpreter)
                 _WORKER = False

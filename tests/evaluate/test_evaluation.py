@@ -277,3 +277,20 @@ def test_a_script_without_a_main_guard_gets_its_profile_from_the_worker(tmp_path
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.count("RAN") == 1 and "RAN True True" in done.stdout
     assert "bootstrapping" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_interrupting_the_kernel_does_not_kill_the_profile_worker(adult_3k, run_3k):
+    """ "Interrupt the kernel" signals its whole process group; the worker keeps running and keeps its profiles."""
+    import signal
+    import time
+
+    from synthnb.evaluation import profile as profile_mod
+
+    pid = profile_mod.cache_info()["pid"]
+    assert pid != os.getpid()
+    os.kill(pid, signal.SIGINT)
+    time.sleep(0.5)
+    cols = ["age", "sex", "income"]
+    ev = synthnb.evaluate(adult_3k.head(200)[cols], run_3k.synthetic.head(200)[cols], sections=["diagnostic"])
+    sec, _ = ev.profile()
+    assert sec.ok and profile_mod.cache_info()["pid"] == pid
