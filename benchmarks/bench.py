@@ -45,7 +45,8 @@ BASELINE = HERE / "handwritten.py"
 RESULTS = HERE / "results"
 TARGET, SENSITIVE = "income", ("sex", "race")
 
-EVAL_CHILD = r"""
+#: the start of the children that build a profile: imports and their peak-memory helper
+_CHILD_HEAD = r"""
 import json, sys, time, warnings
 
 def WORKER_PEAK():
@@ -56,7 +57,11 @@ def WORKER_PEAK():
     info = profile_mod.cache_info()
     worker = info["peak_mib"] if info["pid"] != __import__("os").getpid() else 0.0
     return {"self_peak_mib": own, "worker_peak_mib": worker}
-warnings.filterwarnings("ignore")
+"""
+
+EVAL_CHILD = (
+    _CHILD_HEAD
+    + r"""warnings.filterwarnings("ignore")
 t0 = time.perf_counter()
 import pandas as pd
 import synthnb
@@ -74,19 +79,11 @@ steps.update({f"section {k}": v for k, v in ev.timings.items()})  # profile_full
 steps.update(WORKER_PEAK())
 print(json.dumps({k: round(v, 3) for k, v in steps.items()}))
 """
+)
 
-E2E_CHILD = r"""
-import json, sys, time, warnings
-
-def WORKER_PEAK():
-    # the peak RSS (MiB) of this process and of synthnb's profile worker, each measured where it ran
-    import resource
-    from synthnb.evaluation import profile as profile_mod
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    info = profile_mod.cache_info()
-    worker = info["peak_mib"] if info["pid"] != __import__("os").getpid() else 0.0
-    return {"self_peak_mib": own, "worker_peak_mib": worker}
-warnings.filterwarnings("ignore")
+E2E_CHILD = (
+    _CHILD_HEAD
+    + r"""warnings.filterwarnings("ignore")
 t0 = time.perf_counter()
 import pandas as pd
 import synthnb
@@ -120,6 +117,7 @@ if warm:
 steps.update(WORKER_PEAK())
 print(json.dumps({k: round(v, 3) for k, v in steps.items()}))
 """
+)
 
 SECTIONS_CHILD = r"""
 import json, pickle, sys, time, warnings

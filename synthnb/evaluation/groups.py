@@ -30,7 +30,6 @@ __all__ = [
     "SIZE_SUBSETS",
     "SPEC",
     "bootstrap_counts",
-    "column_shapes",
     "groups",
     "shapes_interval",
 ]
@@ -70,30 +69,6 @@ def bootstrap_counts(n: int, rng, resamples: int = RESAMPLES):
     draws = rng.integers(0, n, size=(resamples, n))
     offsets = (np.arange(resamples) * n)[:, None]
     return np.bincount((draws + offsets).ravel(), minlength=resamples * n).reshape(resamples, n)
-
-
-def _shape_metric(sdtype: str):
-    from sdmetrics.single_column import KSComplement, TVComplement
-
-    return KSComplement if sdtype in ("numerical", "datetime") else TVComplement
-
-
-def column_shapes(real, synthetic, sdtypes: dict[str, str]) -> float:
-    """Mean of sdmetrics' KSComplement / TVComplement over *sdtypes*' columns (sdmetrics' Column Shapes)."""
-    import math
-    import warnings
-
-    values = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for col, t in sdtypes.items():
-            r, s = real[col].dropna(), synthetic[col].dropna()
-            if len(r) == 0 or len(s) == 0:
-                continue
-            v = float(_shape_metric(t).compute(r, s))
-            if not math.isnan(v):
-                values.append(v)
-    return float(sum(values) / len(values)) if values else float("nan")
 
 
 def _numbers(series):

@@ -16,7 +16,17 @@ import zlib
 
 from synthnb.evaluation._section import Section, versions
 
-__all__ = ["build", "cache_info", "clear_cache", "prefetch_real", "profile", "profile_html", "shutdown", "start"]
+__all__ = [
+    "build",
+    "busy",
+    "cache_info",
+    "clear_cache",
+    "prefetch_real",
+    "profile",
+    "profile_html",
+    "shutdown",
+    "start",
+]
 
 _REAL_PROFILES: dict[str, object] = {}  # in the process that builds: the worker, or this one on a fallback
 _BUILDS = {"real": 0}
@@ -109,12 +119,12 @@ def _worker_init() -> None:
     threadpool_limits(limits=1)  # libraries loaded already
 
 
+# --- in the session's process ----------------------------------------------------------------------------------
 def busy() -> bool:
     """Whether a comparison is being built in the worker now (the sections then leave it a core)."""
     return _RUNNING[0] > 0
 
 
-# --- in the session's process ----------------------------------------------------------------------------------
 def _worker():
     """The profile worker (started on first use), or None where a second process cannot be had."""
     global _WORKER

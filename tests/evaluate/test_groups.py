@@ -12,6 +12,7 @@ from sklearn.metrics import accuracy_score
 import synthnb
 from synthnb.evaluation import groups as groups_mod
 from synthnb.evaluation.figures import is_key
+from synthnb.generators.monitor import column_shapes_score
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +159,7 @@ def test_the_bootstrap_is_reproducible_with_its_seed():
     # a resample that draws every row once is the score itself: the vectorised metric is sdmetrics'
     every = np.arange(len(real))[None, :], np.arange(len(synthetic))[None, :]
     assert groups_mod._shapes_of_codes(coded, *every)[0] == pytest.approx(
-        groups_mod.column_shapes(real, synthetic, types), abs=1e-12
+        column_shapes_score(real, synthetic, {c: {"sdtype": t} for c, t in types.items()}), abs=1e-12
     )
     a = _evaluate(real, synthetic, None).tables["by_g"]
     b = _evaluate(real, synthetic, None).tables["by_g"]
