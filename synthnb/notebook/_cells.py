@@ -56,8 +56,14 @@ class CellRequest:
             "position": self.position,
         }
 
-    def upsert_message(self, merge: bool = False, base_digest: str | None = None) -> dict[str, Any]:
-        """The comm message asking the front end to add or update this cell."""
+    def upsert_message(
+        self, merge: bool = False, base_digest: str | None = None, update_only: bool = False
+    ) -> dict[str, Any]:
+        """The comm message asking the front end to add or update this cell.
+
+        *update_only*: change the cell if it is there, never insert it (a later update of a cell a
+        person may have deleted since); an upsert with *base_digest* never inserts either.
+        """
         return {
             "op": "upsert",
             "key": self.key,
@@ -68,6 +74,7 @@ class CellRequest:
             "position": self.position,
             "merge": merge,
             "base_digest": base_digest,
+            "update_only": update_only,
         }
 
     @classmethod

@@ -104,8 +104,8 @@ def update_datasheet(session_or_shell, name: str, evaluation) -> None:
     request = CellRequest(datasheet_key(name), render_datasheet(run, name, evaluation), "markdown", cells.anchor, "end")
     data, metadata = cell_bundle(request)
     update_display(data, raw=True, metadata=metadata, display_id=display_id(request.key))
-    if cells.frontend:
-        send_upsert(request, merge=_merger(session, name, run))
+    if cells.frontend:  # figures that arrived after the fit: a datasheet cell the person deleted stays deleted
+        send_upsert(request, merge=_merger(session, name, run), update_only=True)
 
 
 def _merger(session, name: str, run):

@@ -20,7 +20,7 @@ _REPORTS = {
     "edited": "left unchanged: you edited that cell (delete it, or remove its metadata.synthnb, to get "
     "synthnb's version again)",
     "conflict": "left unchanged: the cell changed while synthnb merged it; run this cell again",
-    "missing": "not found in the notebook",
+    "missing": "not in the notebook (deleted?), so left out; run the cell that makes it to get it back",
 }
 
 
@@ -89,8 +89,13 @@ def upsert_cell(
     return "fallback"
 
 
-def send_upsert(request: CellRequest, merge: Callable[[str], str] | None = None, report=None) -> None:
-    """Ask the front end to upsert *request*; a ``merge`` reply is merged and sent back once."""
+def send_upsert(
+    request: CellRequest, merge: Callable[[str], str] | None = None, report=None, *, update_only: bool = False
+) -> None:
+    """Ask the front end to upsert *request*; a ``merge`` reply is merged and sent back once.
+
+    *update_only*: only change the cell if the notebook still has it (never insert a deleted one).
+    """
 
     def on_reply(reply: dict) -> None:
         status = reply.get("status")
@@ -107,7 +112,7 @@ def send_upsert(request: CellRequest, merge: Callable[[str], str] | None = None,
             status = reply.get("status")
             report("merged" if status in ("updated", "unchanged") else status, reply)
 
-    open_request(request.upsert_message(merge=merge is not None), on_reply)
+    open_request(request.upsert_message(merge=merge is not None, update_only=update_only), on_reply)
 
 
 class _Report:

@@ -44,11 +44,19 @@ class ExportResult:
     unanswered: tuple[str, ...] = ()
     gate: Any = None
     record: dict[str, Any] = field(default_factory=dict, repr=False)
+    unchanged: bool = False
 
     @property
     def message(self) -> str:
         from synthnb.provenance.manifest import MANIFEST
 
+        if self.unchanged:
+            table = self.record.get("output", {}).get("sha256", "")
+            return (
+                f"Already exported: {self.directory} holds this same table (sha256 {table[:16]}…), made the same "
+                f"way, and verified just now against its manifest signed by your key {self.key_fingerprint}; "
+                "nothing was written. To rewrite it anyway: --force (overwrite=True)."
+            )
         listed = [n for n in self.files if n != MANIFEST]
         # the same count verify reports: the files the signed manifest lists, plus the manifest itself
         lines = [
@@ -231,11 +239,19 @@ def export(
         )
         rec["model_gate"] = model_gate.to_record()
 
-    root = _prepare(
-        Path(directory), export_file_names(name, with_model), overwrite, also=export_file_names(name, not with_model)
-    )
     key = load_or_create_key()
     fingerprint = key_fingerprint(public_key_bytes(key))
+    names = export_file_names(name, with_model)
+    if not overwrite and _holds_same_export(Path(directory), names, frame, rec, fingerprint, datasheet):
+        return ExportResult(
+            directory=str(Path(directory)),
+            files=_manifest_files(Path(directory)),
+            key_fingerprint=fingerprint,
+            gate=table_gate,
+            record=rec,
+            unchanged=True,
+        )
+    root = _prepare(Path(directory), names, overwrite, also=export_file_names(name, not with_model))
 
     written: dict[str, str] = {}
 
@@ -280,6 +296,51 @@ def export(
     )
 
 
+def _holds_same_export(root: Path, names: list[str], frame, rec, fingerprint: str, datasheet: str | None) -> bool:
+    """Whether *root* already holds, intact and signed by this user's key, the export of this same table.
+
+    Same means what a second Run All of a notebook produces: the same table bytes (its digest), from the same
+    source, by the same generator, parameters and seed, under the same file names, with the same override
+    of the gate (or none). Times differ between the two runs, so the datasheet and metadata files are not
+    compared byte for byte; a hand-edited datasheet that differs from the one in the folder is a change.
+    """
+    from synthnb.provenance.manifest import MANIFEST
+    from synthnb.provenance.verify import signed_statement, verify
+
+    if not (root / MANIFEST).is_file() or not verify(root, key=fingerprint).ok:
+        return False
+    try:
+        statement = signed_statement(root, key=fingerprint)
+    except SynthnbError:
+        return False
+    pred, gen = statement["predicate"], rec["generator"]
+    listed = {s["name"] for s in statement["subject"]}
+    before = (pred.get("exportGate") or {}).get("allow_risk")
+    now = (rec.get("export_gate") or {}).get("allow_risk")
+    same = (
+        listed == set(names) - {MANIFEST}
+        and pred.get("tableSha256") == rec["output"]["sha256"]
+        and pred.get("rows", {}).get("synthetic") == rec["output"]["synthetic_rows"]
+        and pred.get("source", {}).get("sha256") == rec["source"]["sha256"]
+        and pred.get("generator", {}).get("model") == gen["model"]
+        and pred.get("generator", {}).get("params") == json.loads(json.dumps(gen["params"]))
+        and pred.get("generator", {}).get("seed") == gen["seed"]
+        and before == now
+    )
+    if same and datasheet is not None:
+        same = (root / DATASHEET).read_text(encoding="utf-8") == datasheet
+    return same
+
+
+def _manifest_files(root: Path) -> dict[str, str]:
+    from synthnb.provenance.manifest import MANIFEST
+    from synthnb.provenance.verify import signed_statement
+
+    files = {s["name"]: s["digest"]["sha256"] for s in signed_statement(root)["subject"]}
+    files[MANIFEST] = hashlib.sha256((root / MANIFEST).read_bytes()).hexdigest()
+    return files
+
+
 def _prepare(root: Path, names: list[str], overwrite: bool, also: list[str] = ()) -> Path:
     if root.exists() and not root.is_dir():
         raise SynthnbError(f"{root} is a file, not a folder; pass a folder to export into.")
@@ -293,7 +354,8 @@ def _prepare(root: Path, names: list[str], overwrite: bool, also: list[str] = ()
         )
     if present and not overwrite:
         raise SynthnbError(
-            f"{root} already holds an export ({', '.join(present)}); pass overwrite=True (--force) to replace it."
+            f"{root} already holds another export ({', '.join(present)}): not this table, or not made the same way. "
+            "Export into a new folder, or replace it with --force (overwrite=True)."
         )
     for stale in present:
         if stale not in names:  # the earlier export had a model file and this one has none (or the reverse)

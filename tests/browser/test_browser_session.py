@@ -63,6 +63,24 @@ def _run_cell(page, server, index: int, times: int = 1) -> None:
         page.keyboard.press("Control+Enter")
     page.wait_for_timeout(1000)
     server.kernels_idle_for(4, timeout=300)
+    _wait_for_the_page(page, index)
+
+
+def _wait_for_the_page(page, index: int) -> None:
+    """Wait until the page, not only the kernel, is done: the cell's prompt no longer queued ([*]) and every
+    cell request it sent answered. Under load the browser works through the kernel's messages well after
+    the kernel went idle; a person's delete made before then would race the runs' own upserts."""
+    _cell(page, index)  # scrolled into view
+    page.wait_for_function(
+        """i => {
+            const cell = document.querySelectorAll('.jp-Notebook .jp-Cell')[i];
+            const prompt = cell.querySelector('.jp-InputPrompt').textContent;
+            const out = cell.querySelector('.jp-OutputArea') ? cell.querySelector('.jp-OutputArea').textContent : '';
+            return !prompt.includes('*') && !out.includes('sent to the notebook');
+        }""",
+        arg=index,
+        timeout=120_000,
+    )
 
 
 def _delete_cell(page, index: int) -> None:

@@ -66,7 +66,8 @@ def test_upsert_message_has_the_protocols_keys():
 def test_each_case_request_is_the_message_the_kernel_builds(case):
     req = case["request"]
     request = CellRequest(req["key"], req["source"], req["cell_type"], req["anchor_cell_id"], req["position"])
-    assert request.upsert_message(merge=req["merge"], base_digest=req["base_digest"]) == req
+    message = request.upsert_message(merge=req["merge"], base_digest=req["base_digest"], update_only=req["update_only"])
+    assert message == req
 
 
 def test_digests_are_the_kernels_sha256():
@@ -146,7 +147,7 @@ def _materialize_cases():
     for case in SPEC["cases"]:
         req = case["request"]
         ids = [cell.get("id") for cell in case["cells_before"]]
-        merging = req.get("merge") or req.get("base_digest")
+        merging = req.get("merge") or req.get("base_digest") or req.get("update_only")
         if req.get("op") == "upsert" and not merging and req.get("anchor_cell_id") in ids:
             yield case
 

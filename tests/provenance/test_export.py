@@ -274,9 +274,34 @@ def test_export_refuses_a_folder_with_other_files(run, tmp_path):
     with pytest.raises(SynthnbError, match="needs a folder of its own"):
         synthnb.export(run, tmp_path / "busy", name="adult_syn")
     synthnb.export(run, tmp_path / "again", name="adult_syn")
-    with pytest.raises(SynthnbError, match="overwrite=True"):
-        synthnb.export(run, tmp_path / "again", name="adult_syn")
-    assert synthnb.export(run, tmp_path / "again", name="adult_syn", overwrite=True).files
+    other = run.synthetic.iloc[::-1].reset_index(drop=True)  # another table (same rows, another order)
+    with pytest.raises(SynthnbError, match=r"another export .*--force \(overwrite=True\)"):
+        synthnb.export(run, tmp_path / "again", name="adult_syn", data=other)
+    assert synthnb.export(run, tmp_path / "again", name="adult_syn", data=other, overwrite=True).files
+
+
+def test_exporting_the_same_table_again_is_a_verified_no_op(run, source, tmp_path):
+    """Run All twice: the second export of the same table into the same folder writes nothing and says so."""
+    out = tmp_path / "same"
+    first = synthnb.export(run, out, name="adult_syn")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    again = synthnb.fit(source, model="gaussian_copula", seed=3, sensitive="sex,race", target="income")
+    second = synthnb.export(again, out, name="adult_syn")  # a refit with the same seed: the same bytes
+    assert second.unchanged and not first.unchanged
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert second.files == first.files
+    assert "Already exported" in second.message and "nothing was written" in second.message
+    assert synthnb.verify(out).ok
+    # a different seed is another table: refused without overwrite, even under the same name
+    other = synthnb.fit(source, model="gaussian_copula", seed=4, sensitive="sex,race", target="income")
+    with pytest.raises(SynthnbError, match="another export"):
+        synthnb.export(other, out, name="adult_syn")
+    # a tampered folder is never taken for the same export
+    data = bytearray((out / "adult_syn.csv").read_bytes())
+    data[-5] ^= 0x01
+    (out / "adult_syn.csv").write_bytes(bytes(data))
+    with pytest.raises(SynthnbError, match="another export"):
+        synthnb.export(run, out, name="adult_syn")
 
 
 def test_cli_exit_codes_and_messages(exported, tmp_path):

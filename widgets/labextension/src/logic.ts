@@ -14,7 +14,9 @@
  * before it existed) is owned by key alone, as it always was. A cell whose current source no longer has that digest
  * was edited by a person and is never overwritten, except by an upsert whose `base_digest` equals
  * the current source's digest: the kernel's answer to our `merge` reply, built from that very text.
- * Cells without that metadata were not made by synthnb and are never touched.
+ * Cells without that metadata were not made by synthnb and are never touched. An upsert that only
+ * updates (`update_only`, or a merge answer carrying `base_digest`) never inserts: a cell a person
+ * deleted comes back only when the code that makes it runs again.
  */
 
 // `.js`: the compiled module is imported by node as an ES module, which needs the extension.
@@ -64,6 +66,7 @@ export interface ICellRequest {
   position?: 'below_anchor' | 'end';
   merge?: boolean;
   base_digest?: string | null;
+  update_only?: boolean;
 }
 
 export interface IReply {
@@ -125,6 +128,11 @@ function upsert(cells: readonly ICellData[], req: ICellRequest, newCellId: NewCe
   const source = req.source ?? '';
   const digest = sha256Hex(source);
   const index = findKey(cells, req.key);
+  if (index < 0 && (req.update_only || req.base_digest)) {
+    // a later update (figures that arrived after the fit) or the merge of a cell that was there: the
+    // person deleted it meanwhile, and a deleted cell never comes back uninvited
+    return { reply: { status: 'missing', key: req.key } };
+  }
   if (index < 0) {
     const id = newCellId();
     const meta: IOwnership = { key: req.key, digest, anchor: req.anchor_cell_id ?? null, cell_id: id };
