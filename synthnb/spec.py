@@ -103,14 +103,19 @@ def make_spec(
             "out of fitting, or 0 to fit on every row."
         )
     holdout = float(holdout)
+    if n_rows < 2:  # no holdout makes this work: say only what does
+        raise SynthnbError(
+            f"the table has {n_rows} row(s); a generator needs at least 2 rows to learn from (a few hundred for "
+            "figures worth reading). Fit a larger table."
+        )
     if holdout and round(n_rows * holdout) < 1:
         raise SynthnbError(
             f"holdout={holdout} keeps no row out of a table of {n_rows} rows; use holdout=0 or a larger table."
         )
     if n_rows - round(n_rows * holdout) < 2:
         raise SynthnbError(
-            f"only {n_rows - round(n_rows * holdout)} row(s) would be left to fit on; a generator needs "
-            "at least 2 rows. Use a larger table or holdout=0."
+            f"holdout={holdout} leaves only {n_rows - round(n_rows * holdout)} of {n_rows} rows to fit on; a "
+            "generator needs at least 2. Use holdout=0 (--holdout 0) to fit on every row, or a larger table."
         )
     sens = split_columns(sensitive)
     for col in sens:

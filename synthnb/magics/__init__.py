@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib
-import inspect
-import re
 import shlex
 import textwrap
 
@@ -13,6 +10,7 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class
 from traitlets import Bool, Enum, Float, Int, Unicode
 
 from synthnb.errors import SynthnbError
+from synthnb.magics._args import HelpFormatter
 
 __all__ = ["SynthMagics"]
 
@@ -122,33 +120,10 @@ class SynthMagics(Magics):
 _HELP_WORDS = ("help", "-h", "--help")
 
 
-class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """argparse help as a notebook user reads it: a plain ``usage: %synth ...`` line and a fixed width.
-
-    IPython's own formatter writes reST (a ``::`` block, ``<...>`` around choices) for its docs build; here
-    the text is printed as is.
-    """
-
-    def __init__(self, prog: str):
-        # a fixed width, not the terminal's: the help is the same in every kernel and saved notebook
-        super().__init__(prog, max_help_position=26, width=100)
-
-    def _fill_text(self, text, width, indent):
-        return super()._fill_text(inspect.cleandoc(text), width, indent)
-
-    def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, prefix="usage: %")
-
-    def _get_help_string(self, action):
-        # argparse %-formats every help text; ours mention %synth and %config, so a lone % is literal
-        # (a doubled %% and a %(name)s code keep their argparse meaning)
-        return re.sub(r"%%|%\(|%", lambda m: m.group() if len(m.group()) == 2 else "%%", action.help or "")
-
-
 def subcommand_help(sub: str) -> str:
     """The help of ``%synth SUB``: usage, what it does, every argument and option."""
     parser = importlib.import_module(_SUBCOMMANDS[sub]).command.parser
-    formatter = _HelpFormatter(parser.prog)
+    formatter = HelpFormatter(parser.prog)
     formatter.add_usage(parser.usage, parser._actions, parser._mutually_exclusive_groups)
     formatter.add_text(parser.description)
     for group in parser._action_groups:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
 from synthnb.errors import SynthnbError
+from synthnb.magics._args import parse
 from synthnb.spec import check_identifier
 
 __all__ = ["augment_command", "execute", "parse_augment"]
@@ -12,13 +13,21 @@ __all__ = ["augment_command", "execute", "parse_augment"]
 
 @magic_arguments(name="synth augment")
 @argument("df", help="name of the DataFrame in the notebook to augment")
-@argument("--group", "-g", required=True, help="the group to add rows of, as COLUMN=VALUE (e.g. race=Other)")
-@argument("--rows", "-n", type=int, required=True, help="how many synthetic rows of the group to add")
-@argument("--model", "-m", default=None, help="gaussian_copula (default), ctgan, tvae or copulagan")
-@argument("--seed", "-s", type=int, default=None, help="seed for holdout, fit and sample (default 0)")
-@argument("--epochs", "-e", type=int, default=None, help="training epochs for ctgan, tvae, copulagan")
-@argument("--target", default=None, help="a column to predict: shows a model's metrics per group before/after")
-@argument("--sensitive", default=None, help="comma-separated columns to break the metrics down by")
+@argument(
+    "--group",
+    "-g",
+    required=True,
+    metavar="COL=VALUE",
+    help="the group to add rows of, as COLUMN=VALUE (e.g. race=Other)",
+)
+@argument("--rows", "-n", type=int, required=True, metavar="N", help="how many synthetic rows of the group to add")
+@argument("--model", "-m", default=None, metavar="M", help="gaussian_copula (default), ctgan, tvae or copulagan")
+@argument("--seed", "-s", type=int, default=None, metavar="S", help="seed for holdout, fit and sample (default 0)")
+@argument("--epochs", "-e", type=int, default=None, metavar="N", help="training epochs for ctgan, tvae, copulagan")
+@argument(
+    "--target", default=None, metavar="COL", help="a column to predict: shows a model's metrics per group before/after"
+)
+@argument("--sensitive", default=None, metavar="COLS", help="comma-separated columns to break the metrics down by")
 @argument("--as", dest="name", default=None, help="variable to bind the augmented table to (default DF_aug)")
 def augment_command(line):
     """Add synthetic rows of one group; the column is_synthetic marks them.
@@ -32,12 +41,7 @@ command = augment_command
 
 def parse_augment(line: str):
     """Parse the text after ``%synth augment``; argparse problems become a SynthnbError."""
-    try:
-        args = parse_argstring(augment_command, line)
-    except Exception as exc:  # argparse reports bad flags through UsageError/SystemExit
-        raise SynthnbError(
-            f"{exc}. Usage: %synth augment DF --group COL=VALUE --rows N [--model M] [--seed S] [--as NAME]"
-        ) from None
+    args = parse(augment_command, line)
     check_identifier(args.df, "the DataFrame name")
     if args.name is not None:
         check_identifier(args.name, "--as")

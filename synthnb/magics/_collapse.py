@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
 from synthnb.errors import SynthnbError
+from synthnb.magics._args import parse
 from synthnb.spec import check_identifier
 
 __all__ = ["collapse_command", "execute", "summary_key"]
@@ -18,13 +19,22 @@ __all__ = ["collapse_command", "execute", "summary_key"]
     default="0,0.1,0.5",
     help="comma-separated shares of fresh real rows in each refit (default 0,0.1,0.5)",
 )
-@argument("--sensitive", default=None, help="comma-separated columns whose groups are followed, e.g. race")
-@argument("--rows", "-n", type=int, default=None, help="rows of the lab: a seeded subsample (default min(N, 5000))")
+@argument(
+    "--sensitive", default=None, metavar="COLS", help="comma-separated columns whose groups are followed, e.g. race"
+)
+@argument(
+    "--rows",
+    "-n",
+    type=int,
+    default=None,
+    metavar="N",
+    help="rows of the lab: a seeded subsample (default min(N, 5000))",
+)
 @argument("--seed", "-s", type=int, default=0, help="seed of the subsample, every fit and every draw (default 0)")
 @argument(
     "--model", "-m", default="gaussian_copula", help="the generator (default gaussian_copula; neural ones are slow)"
 )
-@argument("--epochs", "-e", type=int, default=None, help="training epochs for ctgan, tvae, copulagan")
+@argument("--epochs", "-e", type=int, default=None, metavar="N", help="training epochs for ctgan, tvae, copulagan")
 @argument("--as", dest="name", default=None, help="variable to bind the lab to (default DF_collapse)")
 def collapse_command(line):
     """Refit a generator on its own output, generation after generation, and show what is lost.
@@ -51,13 +61,7 @@ def execute(magics, rest: str):
     from synthnb.labs.collapse import collapse_lab
     from synthnb.notebook.upsert import upsert_cell
 
-    try:
-        args = parse_argstring(collapse_command, rest)
-    except Exception as exc:  # argparse reports bad flags through UsageError/SystemExit
-        raise SynthnbError(
-            f"{exc}. Usage: %synth collapse DF [--generations N] [--mix 0,0.1,0.5] [--sensitive COLS] "
-            "[--rows N] [--seed S] [--as NAME]"
-        ) from None
+    args = parse(collapse_command, rest)
     check_identifier(args.df, "the DataFrame name")
     name = check_identifier(args.name, "--as") if args.name else f"{args.df}_collapse"
     ns = magics.shell.user_ns

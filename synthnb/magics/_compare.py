@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
-from synthnb.errors import SynthnbError
+from synthnb.magics._args import parse, require_frame
 from synthnb.spec import check_identifier
 
 __all__ = ["compare_command", "execute", "summary_cell_source", "summary_key"]
@@ -18,12 +18,21 @@ __all__ = ["compare_command", "execute", "summary_cell_source", "summary_key"]
     default=None,
     help="comma-separated generators, e.g. gaussian_copula,ctgan,tvae (default: every one synthnb has)",
 )
-@argument("--rows", "-n", type=int, default=None, help="synthetic rows each model samples (default: as many as DF)")
-@argument("--seed", "-s", type=int, default=None, help="seed of every fit (default 0): the same holdout for all")
-@argument("--epochs", "-e", type=int, default=None, help="training epochs of the neural models")
+@argument(
+    "--rows",
+    "-n",
+    type=int,
+    default=None,
+    metavar="N",
+    help="synthetic rows each model samples (default: as many as DF)",
+)
+@argument(
+    "--seed", "-s", type=int, default=None, metavar="S", help="seed of every fit (default 0): the same holdout for all"
+)
+@argument("--epochs", "-e", type=int, default=None, metavar="N", help="training epochs of the neural models")
 @argument("--holdout", type=float, default=None, help="fraction of real rows kept out of fitting (default 0.2)")
-@argument("--sensitive", default=None, help="comma-separated sensitive columns, e.g. sex,race")
-@argument("--target", default=None, help="the column a downstream model would predict, e.g. income")
+@argument("--sensitive", default=None, metavar="COLS", help="comma-separated sensitive columns, e.g. sex,race")
+@argument("--target", default=None, metavar="COL", help="the column a downstream model would predict, e.g. income")
 @argument("--jobs", "-j", type=int, default=None, help="fits run at once (default: one per model, up to the cores)")
 def compare_command(line):
     """Fit several generators on a DataFrame, evaluate each, and show a sortable leaderboard.
@@ -49,22 +58,16 @@ def execute(magics, rest: str):
     from IPython.display import display
 
     from synthnb.comparison import compare
-    from synthnb.magics._fit import _frame_hint
     from synthnb.magics._report import resolve_mode
     from synthnb.notebook._frontend import executing_cell_id
     from synthnb.notebook.upsert import upsert_cell
     from synthnb.session import EvaluationKey
 
-    try:
-        args = parse_argstring(compare_command, rest)
-    except Exception as exc:  # argparse reports bad flags through UsageError/SystemExit
-        raise SynthnbError(
-            f"{exc}. Usage: %synth compare DF [--models a,b] [--rows N] [--seed S] [--epochs N] [--jobs N]"
-        ) from None
+    args = parse(compare_command, rest)
     check_identifier(args.df, "the DataFrame name")
     ns = magics.shell.user_ns
     if args.df not in ns:
-        raise SynthnbError(f"no variable named {args.df!r} in the notebook; {_frame_hint(args.df, ns)}")
+        require_frame(ns, args.df, "compare")
     board = compare(
         ns[args.df],
         args.models,

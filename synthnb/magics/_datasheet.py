@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
 from synthnb.errors import SynthnbError
+from synthnb.magics._args import parse
 
 __all__ = ["datasheet_command", "execute", "read_text_file"]
 
@@ -49,10 +50,7 @@ def execute(magics, rest: str):
     from synthnb.notebook.upsert import upsert_cell
     from synthnb.provenance.datasheet import render_datasheet
 
-    try:
-        args = parse_argstring(datasheet_command, rest)
-    except Exception as exc:
-        raise SynthnbError(f"{exc}. Usage: %synth datasheet NAME [--from FILE]") from None
+    args = parse(datasheet_command, rest)
     session = magics.session
     run = session.require_run(args.name)
     previous = read_text_file(args.previous, "the datasheet")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
 from synthnb.errors import SynthnbError
+from synthnb.magics._args import parse
 
 __all__ = ["execute", "export_command"]
 
@@ -47,13 +48,7 @@ def execute(magics, rest: str):
     from synthnb.magics._datasheet import read_text_file
     from synthnb.provenance.export import export
 
-    try:
-        args = parse_argstring(export_command, rest)
-    except Exception as exc:
-        raise SynthnbError(
-            f"{exc}. Usage: %synth export NAME --to DIR [--datasheet FILE] [--force] "
-            '[--allow-risk "REASON"] [--with-model]'
-        ) from None
+    args = parse(export_command, rest)
     session = magics.session
     run = session.require_run(args.name)
     table = _bound_table(magics, args.name)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
-from synthnb.errors import SynthnbError
+from synthnb.magics._args import parse, require_frame
 from synthnb.spec import check_identifier
 
 __all__ = ["fit_command", "parse_fit"]
@@ -12,19 +12,19 @@ __all__ = ["fit_command", "parse_fit"]
 
 @magic_arguments(name="synth fit")
 @argument("df", help="name of the DataFrame in the notebook to learn from")
-@argument("--model", "-m", default=None, help="gaussian_copula (default), ctgan, tvae, copulagan or cart")
-@argument("--rows", "-n", type=int, default=None, help="synthetic rows to sample (default: as many as DF)")
-@argument("--seed", "-s", type=int, default=None, help="seed for holdout, fit and sample (default 0)")
+@argument("--model", "-m", default=None, metavar="M", help="gaussian_copula (default), ctgan, tvae, copulagan or cart")
+@argument("--rows", "-n", type=int, default=None, metavar="N", help="synthetic rows to sample (default: as many as DF)")
+@argument("--seed", "-s", type=int, default=None, metavar="S", help="seed for holdout, fit and sample (default 0)")
 @argument("--as", dest="name", default=None, help="variable to bind the synthetic table to (default DF_syn)")
-@argument("--epochs", "-e", type=int, default=None, help="training epochs for ctgan, tvae, copulagan")
+@argument("--epochs", "-e", type=int, default=None, metavar="N", help="training epochs for ctgan, tvae, copulagan")
 @argument(
     "--holdout",
     type=float,
     default=None,
     help="fraction of real rows kept out of fitting for honest evaluation (default 0.2; 0 = none)",
 )
-@argument("--sensitive", default=None, help="comma-separated sensitive columns, e.g. sex,race")
-@argument("--target", default=None, help="the column a downstream model would predict, e.g. income")
+@argument("--sensitive", default=None, metavar="COLS", help="comma-separated sensitive columns, e.g. sex,race")
+@argument("--target", default=None, metavar="COL", help="the column a downstream model would predict, e.g. income")
 @argument(
     "--keep",
     default=None,
@@ -60,10 +60,7 @@ def fit_command(line):
 
 def parse_fit(line: str):
     """Parse the text after ``%synth fit``; argparse problems become a SynthnbError."""
-    try:
-        args = parse_argstring(fit_command, line)
-    except Exception as exc:  # argparse reports bad flags through UsageError/SystemExit
-        raise SynthnbError(f"{exc}. Usage: %synth fit DF [--model M] [--rows N] [--seed S] [--as NAME]") from None
+    args = parse(fit_command, line)
     check_identifier(args.df, "the DataFrame name")
     if args.name is not None:
         check_identifier(args.name, "--as")
@@ -82,7 +79,7 @@ def execute(magics, rest: str):
     args = parse_fit(rest)
     ns = magics.shell.user_ns
     if args.df not in ns:
-        raise SynthnbError(f"no variable named {args.df!r} in the notebook; {_frame_hint(args.df, ns)}")
+        require_frame(ns, args.df, "fit")
     name = args.name or f"{args.df}{magics.suffix}"
     model = canonical_model(args.model or magics.model)
     params = {}
@@ -110,16 +107,3 @@ def execute(magics, rest: str):
     # notebook gets a copy, so edits there never change the table the Run (and its digest) describes
     magics.session.bind(name, run)
     magics.after_fit(name, run, args)
-
-
-def _frame_hint(name: str, ns: dict) -> str:
-    """'did you mean' over the notebook's DataFrames when one is spelled alike, else how to make one."""
-    import difflib
-
-    import pandas as pd
-
-    frames = [key for key, value in ns.items() if not key.startswith("_") and isinstance(value, pd.DataFrame)]
-    close = difflib.get_close_matches(name, frames, n=3)
-    if close:
-        return f"did you mean {' or '.join(map(repr, close))}? (%synth fit {close[0]})"
-    return f"create the DataFrame first, e.g. {name} = synthnb.datasets.load_adult()."

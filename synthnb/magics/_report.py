@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
-from synthnb.errors import SynthnbError
 from synthnb.evaluation._registry import section_names
+from synthnb.magics._args import parse
 from synthnb.spec import check_identifier
 
 __all__ = ["parse_report", "report_command", "report_evaluation", "resolve_mode", "show_report"]
@@ -15,8 +15,8 @@ __all__ = ["parse_report", "report_command", "report_evaluation", "resolve_mode"
 
 @magic_arguments(name="synth report")
 @argument("name", help="the synthetic table bound by %synth fit (e.g. adult_syn)")
-@argument("--sensitive", default=None, help="comma-separated sensitive columns (default: the fit's)")
-@argument("--target", default=None, help="the column a model predicts (default: the fit's)")
+@argument("--sensitive", default=None, metavar="COLS", help="comma-separated sensitive columns (default: the fit's)")
+@argument("--target", default=None, metavar="COL", help="the column a model predicts (default: the fit's)")
 @argument(
     "--known",
     default=None,
@@ -46,10 +46,7 @@ command = report_command
 
 def parse_report(line: str):
     """Parse the text after ``%synth report``; argparse problems become a SynthnbError."""
-    try:
-        args = parse_argstring(report_command, line)
-    except Exception as exc:
-        raise SynthnbError(f"{exc}. Usage: %synth report NAME [--sensitive A,B] [--target T] [--mode static]") from None
+    args = parse(report_command, line)
     check_identifier(args.name, "the synthetic table's name")
     if args.bind is not None:
         check_identifier(args.bind, "--as")
@@ -125,8 +122,16 @@ def execute(magics, rest: str):
         ev = report_evaluation(session, args.name, **options)
     else:
         ev = show_report(session, args.name, args.mode or magics.report_mode, **options)
-    for path, method in ((args.html, ev.to_html), (args.json, ev.to_json), (args.md, ev.to_markdown)):
+    written = []
+    for path, method, what in (
+        (args.html, ev.to_html, "the HTML report (open it in a browser)"),
+        (args.json, ev.to_json, "the figures as JSON"),
+        (args.md, ev.to_markdown, "the report as Markdown"),
+    ):
         if path:
             method(path)
+            written.append(f"Wrote {what} to {os.path.abspath(path)}")
+    if written:
+        print("\n".join(written))
     if args.bind:
         magics.shell.user_ns[args.bind] = ev

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
-from synthnb.errors import SynthnbError
+from synthnb.magics._args import parse
 
 __all__ = ["execute", "verify_command"]
 
@@ -33,8 +33,5 @@ def execute(magics, rest: str):
     """
     from synthnb.provenance.verify import verify
 
-    try:
-        args = parse_argstring(verify_command, rest)
-    except Exception as exc:
-        raise SynthnbError(f"{exc}. Usage: %synth verify DIR [--key FINGERPRINT]") from None
+    args = parse(verify_command, rest)
     return verify(args.directory, key=args.key)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
-from synthnb.errors import SynthnbError
+from synthnb.magics._args import parse, require_frame
 from synthnb.spec import check_identifier
 
 __all__ = ["execute", "workbench_command"]
@@ -31,17 +31,13 @@ def execute(magics, rest: str):
     """Look up the frame and display its Workbench."""
     from IPython.display import display
 
-    from synthnb.magics._fit import _frame_hint
     from synthnb.workbench import Workbench
 
-    try:
-        args = parse_argstring(workbench_command, rest)
-    except Exception as exc:  # argparse reports bad flags through UsageError/SystemExit
-        raise SynthnbError(f"{exc}. Usage: %synth workbench DF [--as NAME]") from None
+    args = parse(workbench_command, rest)
     check_identifier(args.df, "the DataFrame name")
     if args.name is not None:
         check_identifier(args.name, "--as")
     ns = magics.shell.user_ns
     if args.df not in ns:
-        raise SynthnbError(f"no variable named {args.df!r} in the notebook; {_frame_hint(args.df, ns)}")
+        require_frame(ns, args.df, "workbench")
     display(Workbench(ns[args.df], name=args.name or f"{args.df}{magics.suffix}", df_name=args.df))

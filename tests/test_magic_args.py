@@ -1,0 +1,88 @@
+"""Every ``%synth`` subcommand reads its options one way (synthnb/magics/_args.py), through a real IPython shell."""
+
+import importlib
+
+import pytest
+from IPython.utils.capture import capture_output
+
+from synthnb import SynthnbError
+from synthnb.magics import _SUBCOMMANDS
+from synthnb.magics._args import usage
+
+
+@pytest.mark.parametrize(
+    "line,hint",
+    [
+        ("fit df --sensitve sex", "Did you mean --sensitive (not --sensitve)?"),
+        ("fit df --modle cart", "Did you mean --model (not --modle)?"),
+        ("fit df --holdot 0.1", "Did you mean --holdout (not --holdot)?"),
+        ("export df_syn --to out --forse", "Did you mean --force (not --forse)?"),
+        ("report df_syn --sectons fidelity", "Did you mean --sections (not --sectons)?"),
+    ],
+)
+def test_a_misspelt_option_gets_did_you_mean_and_the_whole_usage(ip, adult_small, line, hint):
+    ip.user_ns["df"] = adult_small
+    sub = line.split()[0]
+    with capture_output() as cap:
+        result = ip.run_cell(f"%synth {line}")
+    error = result.error_in_exec
+    assert isinstance(error, SynthnbError)
+    assert hint in str(error)
+    assert "unrecognized arguments" in str(error)
+    # the usage is generated from the parser, so every option the subcommand has is in it
+    command = importlib.import_module(_SUBCOMMANDS[sub]).command
+    for action in command.parser._actions:
+        for flag in action.option_strings:
+            if flag.startswith("--") and flag != "--help":
+                assert flag in str(error), flag
+    assert len((cap.stdout + cap.stderr).strip().splitlines()) == 1  # one line, no traceback
+
+
+def test_nothing_alike_gets_no_guess(ip, adult_small):
+    ip.user_ns["df"] = adult_small
+    result = ip.run_cell("%synth fit df --zzzzzz 1")
+    assert "unrecognized arguments: --zzzzzz" in str(result.error_in_exec)
+    assert "Did you mean" not in str(result.error_in_exec)
+
+
+@pytest.mark.parametrize("sub", list(_SUBCOMMANDS))
+def test_every_usage_names_its_arguments_first_and_all_its_options(sub):
+    command = importlib.import_module(_SUBCOMMANDS[sub]).command
+    text = usage(command)
+    assert text.startswith(f"usage: %synth {sub} ")
+    positionals = [a for a in command.parser._actions if not a.option_strings]
+    words = text.split()[3:]
+    assert words[: len(positionals)] == [(a.metavar or a.dest).upper() for a in positionals]
+    for action in command.parser._actions:
+        long = [f for f in action.option_strings if f.startswith("--") and f != "--help"]
+        if long:
+            assert long[0] in text
+
+
+def test_a_missing_required_option_is_named_with_the_usage(ip):
+    result = ip.run_cell("%synth export df_syn")
+    message = str(result.error_in_exec)
+    assert "required: --to" in message and "Usage: %synth export NAME --to DIRECTORY" in message
+
+
+def test_a_one_row_table_is_not_told_to_use_holdout_zero(ip, adult_small):
+    ip.user_ns["one"] = adult_small.head(1)
+    for line in ("%synth fit one --model cart", "%synth fit one --model cart --holdout 0"):
+        message = str(ip.run_cell(line).error_in_exec)
+        assert "1 row(s); a generator needs at least 2 rows" in message
+        assert "holdout=0" not in message
+    ip.user_ns["three"] = adult_small.head(3)
+    message = str(ip.run_cell("%synth fit three --model cart --holdout 0.5").error_in_exec)
+    assert "leaves only 1 of 3 rows" in message and "--holdout 0" in message
+
+
+def test_report_says_where_it_wrote_each_file(ip, adult_small, tmp_path):
+    ip.user_ns["df"] = adult_small
+    assert ip.run_cell("%synth fit df --model cart --no-report").success
+    html, md = tmp_path / "report.html", tmp_path / "report.md"
+    with capture_output() as cap:
+        result = ip.run_cell(f"%synth report df_syn --mode static --sections fidelity --quiet --html {html} --md {md}")
+    assert result.success, result.error_in_exec
+    assert f"Wrote the HTML report (open it in a browser) to {html}" in cap.stdout
+    assert f"Wrote the report as Markdown to {md}" in cap.stdout
+    assert html.stat().st_size > 0 and md.stat().st_size > 0
