@@ -21,7 +21,7 @@ from typing import Any
 
 from synthnb.errors import SynthnbError
 
-__all__ = ["EvaluationKey", "RunCells", "Session", "session_for"]
+__all__ = ["EvaluationKey", "RunCells", "Session", "rebind_note", "session_for"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,8 @@ class Session:
         #: name -> {EvaluationKey: evaluation}, in the order last used (the last is the one the user last saw)
         self._evaluations: dict[str, dict[EvaluationKey, Any]] = {}
         self._cells: dict[str, RunCells] = {}
+        #: source variable -> the name a Workbench on it binds (kept so re-running its cell keeps the name)
+        self._workbench_names: dict[str, str] = {}
         #: real-side work of this kernel's evaluations, kept per source (an LRU of at most MAX_SOURCES sources, so
         #: refitting one name a hundred times holds one entry); see synthnb.evaluation._cache
         self.real_cache = _real_cache()
@@ -84,8 +86,10 @@ class Session:
 
     # runs -----------------------------------------------------------------------------------------------
 
-    def bind(self, name: str, run, table=None) -> None:
+    def bind(self, name: str, run, table=None):
         """Make *run* the run of *name* and bind *table* (default: a copy of ``run.synthetic``) to *name*.
+
+        Returns the run *name* held before (None when it held none); :func:`rebind_note` says what changed.
 
         The default is a copy so that edits in the notebook never change the table the Run (and its digest)
         describes; an export then writes what the name holds and records it as derived.
@@ -97,11 +101,29 @@ class Session:
         table = run.synthetic.copy(deep=True) if table is None else table
         shell = self.shell
         with _interrupts_deferred(), self._lock:
+            previous = self._runs.get(name)
             self._release(name)
             self._runs[name] = run
             self._tables[name] = _weak(table)
             if shell is not None:
                 shell.user_ns[name] = table
+        return previous
+
+    def workbench_name(self, df_name: str | None) -> str:
+        """The name a Workbench on *df_name* binds: ``DF_syn``, unless the notebook holds that name already.
+
+        Then ``DF_wb`` (``DF_wb2``, ...): a Workbench never takes a name a ``%synth fit`` (or anything else)
+        bound. The choice is kept per source, so re-running the Workbench's cell keeps its name.
+        """
+        base = df_name or "df"
+        with self._lock:
+            if base in self._workbench_names:
+                return self._workbench_names[base]
+            ns = getattr(self.shell, "user_ns", None) or {}
+            candidates = [f"{base}_syn", f"{base}_wb"] + [f"{base}_wb{i}" for i in range(2, 100)]
+            name = next(c for c in candidates if c not in ns)
+            self._workbench_names[base] = name
+            return name
 
     def release(self, name: str) -> None:
         """Forget *name*: its run, evaluations and cell place (the variable in the notebook stays)."""
@@ -240,3 +262,32 @@ def _interrupts_deferred() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
     if received:
         raise KeyboardInterrupt
+
+
+def rebind_note(name: str, previous, run) -> str | None:
+    """One sentence when binding *run* to *name* replaced a fit made another way (None when nothing to say).
+
+    A refit of the same source with the same generator, settings and seed (Run All) says nothing; any other
+    earlier fit is named, with its table's digest, so a person sees which fit the name held and that the
+    provenance cell of that fit is superseded.
+    """
+    if previous is None or previous is run:
+        return None
+    same = previous.spec.to_dict() == run.spec.to_dict() and previous.source.get("sha256") == run.source.get("sha256")
+    if same:
+        return None
+
+    def how(r) -> str:
+        spec = r.spec
+        parts = [spec.model, f"seed {spec.seed}"]
+        if spec.sensitive:
+            parts.append("sensitive " + ",".join(spec.sensitive))
+        if spec.target:
+            parts.append(f"target {spec.target}")
+        return ", ".join(parts)
+
+    return (
+        f"Note: {name} held another fit ({how(previous)}; table sha256 {previous.synthetic_sha256[:12]}…) and now "
+        f"holds this one ({how(run)}). The earlier fit's provenance cell now reports itself superseded; pass "
+        f"--as NEW_NAME (name=) to keep both."
+    )

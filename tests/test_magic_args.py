@@ -86,3 +86,33 @@ def test_report_says_where_it_wrote_each_file(ip, adult_small, tmp_path):
     assert f"Wrote the HTML report (open it in a browser) to {html}" in cap.stdout
     assert f"Wrote the report as Markdown to {md}" in cap.stdout
     assert html.stat().st_size > 0 and md.stat().st_size > 0
+
+
+def test_rebinding_a_name_says_which_fit_it_held_and_run_all_says_nothing(ip, adult_small):
+    ip.user_ns["df"] = adult_small.head(400)
+    with capture_output() as cap:
+        assert ip.run_cell("%synth fit df --model cart --as a --no-report").success
+    assert "held another fit" not in cap.stdout
+    with capture_output() as cap:  # Run All: the same fit again
+        assert ip.run_cell("%synth fit df --model cart --as a --no-report").success
+    assert "held another fit" not in cap.stdout
+    first = ip.user_ns["a"]
+    from synthnb.fingerprint import frame_digest
+
+    with capture_output() as cap:
+        assert ip.run_cell("%synth fit df --model cart --seed 1 --sensitive sex --as a --no-report").success
+    assert f"Note: a held another fit (cart, seed 0; table sha256 {frame_digest(first)[:12]}…)" in cap.stdout
+    assert "now holds this one (cart, seed 1, sensitive sex)" in cap.stdout
+
+
+def test_the_workbench_never_takes_a_name_the_notebook_bound(ip, adult_small):
+    import synthnb
+
+    ip.user_ns["df"] = adult_small.head(300)
+    assert synthnb.Workbench(ip.user_ns["df"], df_name="df").name == "df_syn"  # nothing bound: the magic's name
+    ip.user_ns["tbl"] = adult_small.head(300)
+    assert ip.run_cell("%synth fit tbl --model cart --no-report").success  # binds tbl_syn
+    wb = synthnb.Workbench(ip.user_ns["tbl"], df_name="tbl")
+    assert wb.name == "tbl_wb"
+    assert synthnb.Workbench(ip.user_ns["tbl"], df_name="tbl").name == "tbl_wb"  # its cell re-run: same name
+    assert synthnb.Workbench(ip.user_ns["tbl"], df_name="tbl", name="tbl_syn").name == "tbl_syn"  # asked for

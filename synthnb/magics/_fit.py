@@ -75,6 +75,7 @@ def execute(magics, rest: str):
     from synthnb.api import fit
     from synthnb.generators import NEURAL_MODELS, canonical_model
     from synthnb.magics._progress_view import IdentifiersView, ProgressView
+    from synthnb.session import rebind_note
 
     args = parse_fit(rest)
     ns = magics.shell.user_ns
@@ -105,5 +106,8 @@ def execute(magics, rest: str):
     )
     # bound only once the run is whole: an interrupted fit (KeyboardInterrupt) leaves the old binding; the
     # notebook gets a copy, so edits there never change the table the Run (and its digest) describes
-    magics.session.bind(name, run)
+    previous = magics.session.bind(name, run)
+    note = rebind_note(name, previous, run)
+    if note:
+        print(note)
     magics.after_fit(name, run, args)

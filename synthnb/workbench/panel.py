@@ -122,6 +122,10 @@ class Workbench:
         self.df_name = df_name if df_name is not None else _find_name(self._shell, df)
         if self.df_name is not None:
             check_identifier(self.df_name, "df_name")
+        if name is None and self._shell is not None:
+            from synthnb.session import session_for
+
+            name = session_for(self._shell).workbench_name(self.df_name)  # never a name the notebook bound
         self.name = name if name is not None else f"{self.df_name or 'df'}_syn"
         check_identifier(self.name, "name")
         self.run = None
@@ -276,7 +280,7 @@ class Workbench:
         from synthnb.api import fit
         from synthnb.generators import NEURAL_MODELS, canonical_model
         from synthnb.magics._display import run_summary_bundle
-        from synthnb.session import session_for
+        from synthnb.session import rebind_note, session_for
         from synthnb.workbench.actions import fit_line, put_fit_cells, summary_source
 
         values = self.view.values
@@ -309,7 +313,11 @@ class Workbench:
         self.view.summary_html = run_summary_bundle(run, self.name)["text/html"]
         if session is None:  # plain Python: nothing to bind or write into
             return run
-        session.bind(self.name, run)
+        note = rebind_note(self.name, session.bind(self.name, run), run)
+        if note:
+            import html
+
+            self.view.summary_html = f"<p class='sn-wb-note'>{html.escape(note)}</p>" + self.view.summary_html
         summary = None
         if self.df_name is not None:
             line = fit_line(self.df_name, self.name, model, rows, seed, epochs, sensitive, target)
