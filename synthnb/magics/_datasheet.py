@@ -39,7 +39,7 @@ def read_text_file(path: str | None, what: str) -> str | None:
 
 
 def execute(magics, rest: str):
-    """Display the datasheet as Markdown and, where synthnb's extension serves the notebook, update its cell.
+    """Re-render the datasheet: one line saying so, the text folded below it, and (with the extension) its cell.
 
     The cell keyed ``datasheet:NAME`` (written after the fit) is re-rendered from its current text, so
     a person's answers in it are kept.
@@ -56,10 +56,21 @@ def execute(magics, rest: str):
     previous = read_text_file(args.previous, "the datasheet")
     evaluation = session.latest_evaluation(args.name)
     text = render_datasheet(run, args.name, evaluation=evaluation, previous=previous)
-    display({"text/markdown": text, "text/plain": text}, raw=True)
+    figures = (
+        "with the latest evaluation's figures" if evaluation is not None else "(no evaluation yet: figures pending)"
+    )
+    kept = f"the answers of {args.previous}" if previous is not None else "your answers in its cell"
+    display(
+        {
+            "text/plain": f"Re-rendered the datasheet of {args.name} {figures}, keeping {kept}: it is the "
+            "Markdown cell at the end of the notebook, and folded below."
+        },
+        raw=True,
+    )
 
     def merge(current: str) -> str:
         # with --from, the file is what the user asked to keep; otherwise the cell's own answers are
         return text if previous is not None else render_datasheet(run, args.name, evaluation, previous=current)
 
-    upsert_cell(datasheet_key(args.name), text, "markdown", merge=merge, shell=magics.shell, show=False)
+    # the text folded (the cell holds it whole): ~20,000 characters once more on the page helped no one
+    upsert_cell(datasheet_key(args.name), text, "markdown", merge=merge, shell=magics.shell)

@@ -199,3 +199,38 @@ def test_workbench_fit_shows_dashboard_and_cells_then_updates_them(jupyter_serve
     assert any("adult_syn: 200 rows" in o.get("data", {}).get("text/plain", "") for o in nb4.cells[2].outputs)
     assert errors == []
     print(f"first Fit click to dashboard: {first_fit:.1f} s")
+
+
+@pytest.mark.parametrize("jupyter_server", ["lab"], indirect=True)
+def test_after_a_kernel_restart_a_click_says_the_panel_lost_its_kernel(jupyter_server, browser, artifacts):
+    """Restart the kernel (no Run All), then click Fit: the panel says it lost its kernel and how to bring it
+    back, its buttons are disabled; running its cell again brings back a working panel."""
+    server = jupyter_server
+    page = open_notebook(browser, server, "lost.ipynb", CELLS[:2], viewport=(1280, 900))
+    run_all(page, server)
+    panel = page.locator(PANEL).first
+    panel.wait_for(timeout=120_000)
+    dismiss_news(page)
+    assert not panel.locator(".sn-wb-lost").is_visible()
+
+    page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Restart Kernel…").first.click()
+    page.locator(".jp-Dialog .jp-mod-accept").first.click()
+    server.kernels_idle_for(3, timeout=120)
+    page.wait_for_timeout(1500)
+    panel.locator(".sn-wb-fit").click()
+    lost = panel.locator(".sn-wb-lost")
+    lost.wait_for(state="visible", timeout=10_000)
+    assert "lost its kernel" in lost.inner_text() and "Run this cell again" in lost.inner_text()
+    assert panel.get_attribute("data-status") == "disconnected"
+    assert panel.locator(".sn-wb-fit").is_disabled()
+    page.locator(".jp-Notebook .jp-Cell").nth(1).evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / "workbench-lost-kernel.png"))
+
+    run_all(page, server)  # the cell again: a fresh panel on the new kernel
+    fresh = page.locator(PANEL).first
+    fresh.wait_for(timeout=120_000)
+    assert not fresh.locator(".sn-wb-lost").is_visible()
+    assert fresh.locator(".sn-wb-fit").is_enabled()
+    page.close()

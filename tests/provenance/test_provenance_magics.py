@@ -6,6 +6,7 @@ import pytest
 from IPython.utils.capture import capture_output
 
 from synthnb import SynthnbError
+from synthnb.notebook._cells import PAYLOAD_MIME
 from synthnb.provenance.datasheet import PLACEHOLDER
 
 
@@ -19,19 +20,32 @@ def shell(ip, source):
     return ip
 
 
-def test_datasheet_is_shown_as_markdown(shell):
+def _sheet(outputs) -> str:
+    """The datasheet text of the folded output ``%synth datasheet`` shows (its keyed-cell payload)."""
+    (text,) = [o.metadata[PAYLOAD_MIME]["source"] for o in outputs if PAYLOAD_MIME in (o.metadata or {})]
+    return text
+
+
+def test_datasheet_is_one_line_and_the_text_folded(shell):
     with capture_output() as cap:
         assert shell.run_cell("%synth datasheet adult_syn").success
-    md = [o.data["text/markdown"] for o in cap.outputs if o.data.get("text/markdown", "").startswith("# Datasheet")]
-    assert len(md) == 1
-    assert "**This dataset is synthetic.** Its 300 rows were generated" in md[0]
-    assert "_Figures pending_" in md[0]
+    plain = [o.data["text/plain"] for o in cap.outputs if "Re-rendered" in o.data.get("text/plain", "")]
+    assert plain == [
+        "Re-rendered the datasheet of adult_syn (no evaluation yet: figures pending), keeping your answers in its "
+        "cell: it is the Markdown cell at the end of the notebook, and folded below."
+    ]
+    folded = [o.data["text/markdown"] for o in cap.outputs if "text/markdown" in o.data]
+    assert len(folded) == 1 and folded[0].startswith("<details><summary>synthnb · datasheet:adult_syn")
+    text = _sheet(cap.outputs)
+    assert text.startswith("# Datasheet") and text in folded[0]
+    assert "**This dataset is synthetic.** Its 300 rows were generated" in text
+    assert "_Figures pending_" in text
 
 
 def test_datasheet_from_an_edited_file_keeps_the_answers(shell, tmp_path):
     with capture_output() as cap:
         shell.run_cell("%synth datasheet adult_syn")
-    text = next(o.data["text/markdown"] for o in cap.outputs if "text/markdown" in o.data)
+    text = _sheet(cap.outputs)
     path = tmp_path / "sheet.md"
     path.write_text(
         text.replace(
@@ -40,7 +54,7 @@ def test_datasheet_from_an_edited_file_keeps_the_answers(shell, tmp_path):
     )
     with capture_output() as cap:
         assert shell.run_cell(f"%synth datasheet adult_syn --from {path}").success
-    again = next(o.data["text/markdown"] for o in cap.outputs if "text/markdown" in o.data)
+    again = _sheet(cap.outputs)
     assert "Ada, ada@example.org" in again and again.count(PLACEHOLDER) == 5
 
 

@@ -46,7 +46,26 @@ function render({ model, el }) {
     placeholder: "why this table may be exported anyway (recorded with the export)",
     oninput: (e) => set("reason", e.target.value) });
 
-  const send = (type) => () => model.send({ type });
+  // A restarted (or stopped) kernel no longer holds this panel: say so and how to bring it back, never
+  // swallow a click. JupyterLab's widget manager marks the view disconnected; a send on a dead comm throws.
+  const lostNote = h("div", { class: "sn-wb-lost", role: "alert" },
+    "This panel lost its kernel (it was restarted or stopped), so a click cannot reach it. Run this cell again " +
+    "(Shift+Enter) to bring the Workbench back; the summary cells below it re-create each fit without clicks.");
+  lostNote.style.display = "none";
+  function lost() {
+    lostNote.style.display = "";
+    for (const b of [fitBtn, evalBtn, exportBtn, anywayBtn]) b.disabled = true;
+    el.querySelector(".sn-wb").dataset.status = "disconnected";
+  }
+  const disconnected = () => !!el.closest(".jupyter-widgets-disconnected");
+  const send = (type) => () => {
+    if (disconnected()) return lost();
+    try {
+      model.send({ type });
+    } catch (err) {
+      lost();
+    }
+  };
   const fitBtn = h("button", { class: "sn-wb-fit", onclick: send("fit") }, "Fit");
   const evalBtn = h("button", { class: "sn-wb-evaluate", onclick: send("evaluate") }, "Evaluate");
   const exportBtn = h("button", { class: "sn-wb-export", onclick: send("export") }, "Export");
@@ -70,7 +89,13 @@ function render({ model, el }) {
     idents,
     h("div", { class: "sn-wb-buttons" }, fitBtn, evalBtn, h("span", { class: "sn-wb-sep" }),
       field("Export to", path), exportBtn, status),
-    message, progress, summary, lines, refusal));
+    lostNote, message, progress, summary, lines, refusal));
+  const watched = el.closest(".jupyter-widgets") || el.parentElement;
+  let observer = null;
+  if (watched && typeof MutationObserver !== "undefined") {
+    observer = new MutationObserver(() => { if (disconnected()) lost(); });
+    observer.observe(watched, { attributes: true, attributeFilter: ["class"] });
+  }
 
   function drawValues() {
     const v = values();
@@ -88,6 +113,7 @@ function render({ model, el }) {
   function drawStatus() {
     const s = model.get("status") || "idle";
     status.textContent = s === "idle" ? "" : `${s}…`;
+    if (lostNote.style.display !== "none") return;  // a lost panel stays disabled
     for (const b of [fitBtn, evalBtn, exportBtn, anywayBtn]) b.disabled = s !== "idle";
     el.querySelector(".sn-wb").dataset.status = s;
   }
@@ -117,6 +143,7 @@ function render({ model, el }) {
     model.on(`change:${key}`, draw);
     draw();
   }
+  return () => { if (observer) observer.disconnect(); };
 }
 
 export default { render };
