@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import textwrap
 from typing import Any
 
 from synthnb.errors import SynthnbError
@@ -62,11 +63,14 @@ def provenance_cell_source(run, name: str, df_name: str) -> str:
         ("synthetic_sha256", out["sha256"]),
         ("versions", rec["versions"]),
     ]
+    about = (
+        f"{name} is SYNTHETIC: {out['rows']:,} generated rows × {len(out['columns'])} columns, made by "
+        f"{gen['label']} ({library_label(rec)}) on {rec['created']} from {src['rows']:,} real rows of {df_name}."
+    )
     lines = [
         f"{HEADER_MARK} {name} — written by synthnb; safe to re-run: re-creates (or confirms) {name} exactly",
-        f"# {name} is SYNTHETIC: {out['rows']:,} generated rows × {len(out['columns'])} columns, made by "
-        f"{gen['label']} ({library_label(rec)}) on {rec['created']} from "
-        f"{src['rows']:,} real rows of {df_name}.",
+        # wrapped: a comment that runs off the right of the cell is not read
+        *textwrap.wrap(about, 96, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False),
         "import synthnb",
         "",
         f"{name} = synthnb.reproduce(",
@@ -75,6 +79,8 @@ def provenance_cell_source(run, name: str, df_name: str) -> str:
     for key, value in kwargs:
         lines.append(f"{_INDENT}{key}={_literal(value, len(_INDENT) + len(key) + 1)},")
     lines.append(f"{_INDENT}current=globals().get({name!r}),")
+    lines.append(f"{_INDENT}name={name!r},")
+    lines.append(f"{_INDENT}report=print,  # says what it did: confirmed, or re-created and checked")
     lines.append(")")
     return "\n".join(lines) + "\n"
 

@@ -38,6 +38,7 @@ def reproduce(
     name: str | None = None,
     allow_changed_source: bool = False,
     progress=None,
+    report=None,
 ):
     """Re-create the synthetic table a provenance cell describes, byte for byte.
 
@@ -72,6 +73,9 @@ def reproduce(
         the result is then a new table, not the recorded one).
     progress : callable, optional
         Progress callback for the refit (see :mod:`synthnb.progress`).
+    report : callable, optional
+        Given one sentence saying what happened (confirmed, re-created and matching, or re-created on a
+        changed source); the provenance cell passes ``print``, so running it always says something.
 
     Returns
     -------
@@ -122,6 +126,11 @@ def reproduce(
     if current is not None and synthetic_sha256 is not None and not source_changed and _is_frame(current):
         if frame_digest(current) == synthetic_sha256:
             _log.info("synthnb.reproduce: the bound table already has the recorded digest; not refitting")
+            _say(
+                report,
+                f"confirmed: {name or 'the table'} already holds the table this cell records (sha256 "
+                f"{synthetic_sha256[:12]}…); nothing was refitted.",
+            )
             return current
 
     differing = _version_differences(versions or {})
@@ -163,7 +172,22 @@ def reproduce(
             SynthnbWarning,
             stacklevel=2,
         )
+    if source_changed:
+        _say(report, f"fitted a NEW table on the changed source (sha256 {run.synthetic_sha256[:12]}…).")
+    elif synthetic_sha256 is not None and run.synthetic_sha256 == synthetic_sha256:
+        _say(
+            report,
+            f"re-created {name or 'the table'} from its source ({model}, seed {seed}): sha256 "
+            f"{run.synthetic_sha256[:12]}… matches the record, byte for byte.",
+        )
+    else:
+        _say(report, f"re-created {name or 'the table'} (sha256 {run.synthetic_sha256[:12]}…).")
     return run.synthetic
+
+
+def _say(report, sentence: str) -> None:
+    if report is not None:
+        report(f"synthnb provenance: {sentence}")
 
 
 def describe_source_change(now: Mapping[str, Any], rows: int | None, columns: Iterable[str] | None) -> str:

@@ -32,7 +32,10 @@ def test_run_all_twice_runs_every_cell_and_the_export_says_already_exported(jupy
     run_all(page, server)
     dismiss_news(page)
     first = save_and_read(page, server, NAME)
+    errors = [(c.source, o) for c in first.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
     user = [c for c in first.cells if "synthnb" not in c.metadata]
+    assert [c.execution_count is not None for c in user] == [True] * len(CELLS), [_text(c) for c in user]
     assert "Exported 7 files to out/adult_syn" in _text(user[2]), _text(user[2])
     assert "OK: all" in _text(user[3])
     digest = (server.root / "out" / "adult_syn" / "manifest.json").read_bytes()
