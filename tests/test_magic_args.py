@@ -116,3 +116,22 @@ def test_the_workbench_never_takes_a_name_the_notebook_bound(ip, adult_small):
     assert wb.name == "tbl_wb"
     assert synthnb.Workbench(ip.user_ns["tbl"], df_name="tbl").name == "tbl_wb"  # its cell re-run: same name
     assert synthnb.Workbench(ip.user_ns["tbl"], df_name="tbl", name="tbl_syn").name == "tbl_syn"  # asked for
+
+
+def test_profile_is_one_line_and_kept_as_a_file_beside_the_notebook(ip, adult_small, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the kernel's folder is the notebook's
+    ip.user_ns["df"] = adult_small.head(300)
+    assert ip.run_cell("%synth fit df --model cart --no-report").success
+    with capture_output() as cap:
+        result = ip.run_cell("%synth profile df_syn --height 500")
+    assert result.success, result.error_in_exec
+    page = tmp_path / "df_syn-profile.html"
+    assert page.stat().st_size > 100_000  # the whole ydata-profiling report is in the file ...
+    (shown,) = [o.data for o in cap.outputs if "text/html" in o.data]
+    assert len(shown["text/html"]) < 2_000  # ... and only a frame of it in the notebook
+    assert 'iframe src="df_syn-profile.html"' in shown["text/html"] and "height: 500px" in shown["text/html"]
+    assert 'href="df_syn-profile.html"' in shown["text/html"]
+    assert f"is in {page}" in shown["text/plain"]
+    assert "ydata-profiling" in page.read_text(encoding="utf-8") or "Pandas Profiling" in page.read_text("utf-8")
+    bad = ip.run_cell("%synth profile df_syn --height 10")
+    assert "too small" in str(bad.error_in_exec)

@@ -155,3 +155,13 @@ def report_page(ev, include_profile: bool | str = False) -> str:
         sec, page = ev.profile(minimal=minimal)
         profile = {"error": sec.error, "headline": sec.headline, "page": page}
     return _env().get_template("report.html.j2").render(**view, live=False, profile=profile)
+
+
+def profile_frame_html(name: str, href: str, size_bytes: int, minimal: bool, height: int = 600) -> str:
+    """The profile as a notebook shows it: a frame of the file kept beside the notebook, and a link to it whole."""
+    size = f"{size_bytes / 1e6:.1f} MB" if size_bytes >= 1e5 else f"{size_bytes / 1e3:.0f} KB"
+    return (
+        _env()
+        .get_template("profile_frame.html.j2")
+        .render(name=name, href=href, size=size, kind="minimal" if minimal else "full", height=height)
+    )

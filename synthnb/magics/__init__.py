@@ -25,6 +25,7 @@ _SUBCOMMANDS = {
     "collapse": "synthnb.magics._collapse",
     "workbench": "synthnb.magics._workbench",
     "compare": "synthnb.magics._compare",
+    "profile": "synthnb.magics._profile",
 }
 
 

@@ -40,6 +40,21 @@ def run_all(page, server, restart: bool = False) -> None:
         assert time.monotonic() < deadline, "Run All did not reach the kernel"
         time.sleep(0.3)
     server.kernels_idle_for(4, timeout=400)
+    wait_until_no_cell_is_queued(page)
+    server.kernels_idle_for(2, timeout=400)
+
+
+def wait_until_no_cell_is_queued(page, timeout_ms: int = 400_000) -> None:
+    """Until no cell's prompt reads [*]: the page has sent and seen every execution Run All queued.
+
+    The kernel can sit idle between two cells of a Run All while a busy browser is still rendering the first
+    one's outputs, so "the kernel was idle for a few seconds" alone does not mean Run All is done.
+    """
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('.jp-Notebook .jp-Cell .jp-InputPrompt')]"
+        ".some(p => p.textContent.includes('*'))",
+        timeout=timeout_ms,
+    )
 
 
 def save_and_read(page, server, name: str):
