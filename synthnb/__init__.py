@@ -31,6 +31,7 @@ __all__ = [
     "load_ipython_extension",
     "load_model",
     "reproduce",
+    "scope_lab",
     "unload_ipython_extension",
     "verify",
 ]
@@ -47,6 +48,7 @@ _LAZY = {
     "verify": "synthnb.provenance.verify",
     "load_model": "synthnb.provenance.model_file",
     "collapse_lab": "synthnb.labs.collapse",
+    "scope_lab": "synthnb.labs.scope",
     "Workbench": "synthnb.workbench",
     "compare": "synthnb.comparison",
 }

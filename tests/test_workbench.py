@@ -36,17 +36,23 @@ def test_defaults_on_adult_come_from_the_frame(ip, adult):
     wb = synthnb.Workbench(adult)
     assert (wb.df_name, wb.name) == ("adult", "adult_syn")
     values, options = wb.view.values, wb.view.options
-    # independently: categorical columns named like a demographic trait, with at most 10 groups
-    demographic_words = ("age", "sex", "race", "marital", "country")
-    expected = [
+    # independently: the columns evaluate() proposes without sensitive= (name says sex/gender/race/ethnicity or
+    # age group, 2-10 groups), and never the target; marital status is not a group fairness is asked about
+    words = ("sex", "gender", "race", "ethnicity")
+    expected = [c for c in adult.columns if c in words and 2 <= adult[c].nunique() <= 10]
+    assert values["sensitive"] == expected == ["race", "sex"]
+    # the last two-valued column, each value on 5 % of rows or more, that is not demographic (sex has two values)
+    demographic = ("age", "sex", "race", "marital", "country")
+    two_valued = [
         c
         for c in adult.columns
-        if any(w in c for w in demographic_words) and adult[c].dtype == object and adult[c].nunique() <= 10
+        if adult[c].nunique() == 2
+        and adult[c].value_counts(normalize=True).min() >= 0.05
+        and not any(w in c for w in demographic)
     ]
-    assert values["sensitive"] == expected == ["marital_status", "race", "sex"]
-    # the last two-valued column whose name is not demographic (sex has two values too)
-    two_valued = [c for c in adult.columns if adult[c].nunique() == 2 and not any(w in c for w in demographic_words)]
     assert values["target"] == two_valued[-1] == "income"
+    ev = synthnb.evaluate(adult.head(300), adult.tail(300), sections=["fidelity"])
+    assert "race" in str(ev.to_dict().get("proposed", "")) and "income" in str(ev.to_dict().get("proposed", ""))
     assert (values["model"], values["seed"], values["rows"], values["epochs"]) == ("gaussian_copula", 0, None, None)
     assert options["columns"] == list(adult.columns) and options["n_rows"] == len(adult)
     assert [m for m, _ in options["models"]] == list(synthnb.generators.MODELS)
@@ -213,5 +219,5 @@ def test_epochs_reach_a_neural_model_only(wb, small):
     assert run.spec.model == "tvae" and run.spec.params == {"epochs": 1}
     assert "--model tvae --seed 1 --holdout 0.2 --rows 50 --epochs 1 " in wb.view.lines["fit"]
     assert "epoch 1/1" in wb.view.progress_html
-    direct = synthnb.fit(small, model="tvae", epochs=1, rows=50, seed=1, sensitive=["marital_status", "race", "sex"])
+    direct = synthnb.fit(small, model="tvae", epochs=1, rows=50, seed=1, sensitive=["race", "sex"])
     assert direct.synthetic.to_csv(index=False) == run.synthetic.to_csv(index=False)

@@ -1,4 +1,23 @@
-"""What every section needs: the frames, the roles of the columns, and their sdmetrics types."""
+"""What every section needs: the frames, the roles of the columns, and their sdmetrics types.
+
+**Proposed roles.** When :func:`synthnb.evaluate` is given no target (or no sensitive column), it proposes one
+the way the Workbench presets its form, with rules kept conservative so that a proposal is never a surprise:
+
+- *target*: the last column (in table order) with exactly two distinct non-missing values, each held by at least
+  :data:`PROPOSED_TARGET_MIN_SHARE` of the real rows, that is not a direct identifier, a quasi-identifier or a
+  sensitive column (proposed ones included). ``income`` on Adult.
+- *sensitive*: every column whose name, split into words (at non-letters and at lower-to-upper case changes),
+  holds one of :data:`SENSITIVE_WORDS` (sex, gender, race, ethnicity) or says an age group (``age`` followed by
+  group, band, bracket, range, cat or category, e.g. ``age_group``, ``AgeBand``), with 2 to
+  :data:`MAX_PROPOSED_GROUPS` distinct values; never the target and never a direct identifier. A bare ``age``
+  (a number) is not a group. ``race`` and ``sex`` on Adult.
+
+A proposed target feeds utility and the fairness of a trained model; it is **not** the privacy attack's secret
+(that stays the given secret or target, else the privacy section's own rule), and proposed sensitive columns do
+not join the quasi-identifiers: proposing changes no privacy figure and no export decision. Each proposal, or
+the reason there is none, is said in the evaluation's findings with the argument that changes it;
+``evaluate(..., propose=False)`` proposes nothing.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +27,29 @@ from typing import Any
 
 from synthnb.errors import SynthnbError
 
-__all__ = ["DEMOGRAPHIC_HINTS", "EvalContext", "make_context", "sdtypes_from_metadata", "sdtypes_of"]
+__all__ = [
+    "DEMOGRAPHIC_HINTS",
+    "MAX_PROPOSED_GROUPS",
+    "PROPOSED_TARGET_MIN_SHARE",
+    "SENSITIVE_WORDS",
+    "EvalContext",
+    "make_context",
+    "propose_sensitive",
+    "propose_target",
+    "sdtypes_from_metadata",
+    "sdtypes_of",
+]
 
 #: column-name fragments that usually mark what an attacker knows about a person (quasi-identifiers)
 DEMOGRAPHIC_HINTS = ("age", "sex", "gender", "race", "ethnic", "marital", "country", "zip", "postcode", "birth")
+#: words of a column name that make it a proposed sensitive column (see the module's docstring)
+SENSITIVE_WORDS = ("sex", "gender", "race", "ethnicity", "ethnic")
+#: words after ``age`` that make an age group
+_AGE_GROUP_WORDS = ("group", "groups", "band", "bands", "bracket", "range", "cat", "category")
+#: a proposed sensitive column has at most this many groups (the Workbench's limit: fairness compares groups)
+MAX_PROPOSED_GROUPS = 10
+#: each of a proposed target's two values is held by at least this share of the real rows
+PROPOSED_TARGET_MIN_SHARE = 0.05
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,6 +76,9 @@ class EvalContext:
     direct_identifiers: tuple[str, ...] = ()
     #: SDV's single-table metadata of every column (what the generator learned with, or SDV's detection)
     sdv_metadata: dict = field(default_factory=dict, repr=False)
+    #: what was proposed because it was not given: ``{"target": (column, why), "sensitive": (columns, why)}``,
+    #: and for a role none could be proposed for, ``(None, why)`` / ``((), why)`` (see the module's docstring)
+    proposed: dict = field(default_factory=dict)
     #: results shared between sections (the trained models), filled once
     memo: dict = field(default_factory=dict, repr=False)
     #: real-side results kept across evaluations of one source (:mod:`synthnb.evaluation._cache`); None: none
@@ -111,6 +152,80 @@ def sdtypes_from_metadata(metadata: dict, frame) -> dict[str, str]:
     return out
 
 
+def _words(name: str) -> list[str]:
+    import re
+
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(name))
+    return [w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w]
+
+
+def _says_sensitive(name: str) -> str | None:
+    """The word of *name* that makes it a proposed sensitive column, or None."""
+    import itertools
+
+    words = _words(name)
+    for w in words:
+        if w in SENSITIVE_WORDS:
+            return w
+        if w.startswith("age") and w[3:] in _AGE_GROUP_WORDS:  # "agegroup"
+            return "age group"
+    for a, b in itertools.pairwise(words):
+        if a == "age" and b in _AGE_GROUP_WORDS:
+            return "age group"
+    return None
+
+
+def propose_sensitive(real, exclude=()) -> tuple[tuple[str, ...], str]:
+    """The proposed sensitive columns of *real* and why (the rule is in the module's docstring).
+
+    *exclude*: columns never proposed (the target, direct identifiers).
+    """
+    excluded = {str(c) for c in exclude}
+    picked, said = [], []
+    for col in real.columns:
+        name = str(col)
+        if name in excluded:
+            continue
+        word = _says_sensitive(name)
+        if word is None:
+            continue
+        groups = real[col].nunique(dropna=True)
+        if 2 <= groups <= MAX_PROPOSED_GROUPS:
+            picked.append(name)
+            said.append(f"{name}: its name says {word}, {groups} groups")
+    if picked:
+        return tuple(picked), "; ".join(said)
+    return (), (
+        f"no column's name says {', '.join(SENSITIVE_WORDS[:-1])} or age group with 2 to {MAX_PROPOSED_GROUPS} groups"
+    )
+
+
+def propose_target(real, exclude=()) -> tuple[str | None, str]:
+    """The proposed target of *real* and why, or ``(None, why not)`` (the rule is in the module's docstring).
+
+    *exclude*: columns never proposed (direct identifiers, quasi-identifiers, sensitive columns).
+    """
+    excluded = {str(c) for c in exclude}
+    for col in reversed(list(real.columns)):
+        if str(col) in excluded:
+            continue
+        counts = real[col].value_counts(dropna=True)
+        if len(counts) != 2:
+            continue
+        shares = counts / max(len(real), 1)
+        if shares.min() < PROPOSED_TARGET_MIN_SHARE:
+            continue
+        values = ", ".join(f"{v!r} {s:.0%}" for v, s in shares.items())
+        return str(col), (
+            f"binary: {values}; the last column with two values, each on at least "
+            f"{PROPOSED_TARGET_MIN_SHARE:.0%} of rows, that is not an identifier, demographic or sensitive column"
+        )
+    return None, (
+        f"no column has exactly two values each on at least {PROPOSED_TARGET_MIN_SHARE:.0%} of rows "
+        "without being an identifier, demographic or sensitive column"
+    )
+
+
 def _columns(value: str | Iterable[str] | None) -> tuple[str, ...]:
     from synthnb.spec import split_columns
 
@@ -140,10 +255,13 @@ def make_context(
     direct_identifiers=None,
     metadata: dict | None = None,
     cache=None,
+    propose: bool = False,
 ) -> EvalContext:
     """Validate the inputs of :func:`synthnb.evaluate` and bundle them; raises SynthnbError on bad input.
 
     *metadata* is SDV's single-table metadata the generator learned with; None: SDV's detection on *real*.
+    *propose*: propose a target and sensitive columns when not given (the rules are in the module's docstring);
+    the quasi-identifiers and the secret are decided before, from what was given.
     """
     from synthnb._frames import check_frame
     from synthnb.generators.sdv_adapter import table_metadata
@@ -194,6 +312,18 @@ def make_context(
                 f"column {secret!r} is the secret an attacker tries to infer, so it cannot also be a "
                 "quasi-identifier the attacker knows; remove it from quasi_identifiers."
             )
+    proposed: dict = {}
+    if propose:
+        if not sens:
+            exclude = [*idents, *([target] if target is not None else [])]
+            found, why = propose_sensitive(real, exclude=exclude)
+            proposed["sensitive"] = (found, why)
+            sens = found
+        if target is None:
+            named = [c for c in real.columns if _says_sensitive(str(c))]
+            found, why = propose_target(real, exclude=[*idents, *sens, *qis, *named])
+            proposed["target"] = (found, why)
+            target = found
     train = real if train is None else train
     if metadata is None:
         metadata = table_metadata(real)
@@ -217,6 +347,7 @@ def make_context(
         direct_identifiers=idents,
         sdv_metadata=metadata,
         cache=cache,
+        proposed=proposed,
     )
 
 

@@ -25,9 +25,18 @@ class Evaluation:
     """
 
     def __init__(
-        self, ctx, *, sections: Iterable[str], fingerprint: str, run_name: str | None = None, spec: dict | None = None
+        self,
+        ctx,
+        *,
+        sections: Iterable[str],
+        fingerprint: str,
+        run_name: str | None = None,
+        spec: dict | None = None,
+        notes: Iterable[str] = (),
     ):
         self._ctx = ctx
+        #: evaluation-wide findings that belong to no one section (the roles proposed, or why none was)
+        self._notes = list(notes)
         self._names = [s for s in section_names() if s in set(sections)]
         self._done: dict[str, Section] = {}
         self._lock = threading.RLock()
@@ -49,6 +58,7 @@ class Evaluation:
 
     def __setstate__(self, state):
         state.setdefault("_pending", {})
+        state.setdefault("_notes", [])
         self.__dict__.update(state)
         self._lock = threading.RLock()
         self._locks = {name: threading.Lock() for name in self._names}
@@ -146,6 +156,7 @@ class Evaluation:
         out = []
         if self._ctx.optimistic:
             out.append("No real rows were held out from fitting: utility and privacy figures are optimistic.")
+        out.extend(self._notes)
         for sec in self.sections.values():
             if sec.error:
                 out.append(f"{sec.title} could not be computed: {sec.error}")
@@ -179,6 +190,10 @@ class Evaluation:
             "target": ctx.target,
             "quasi_identifiers": list(ctx.quasi_identifiers),
             "secret": ctx.secret,
+            "proposed": {
+                role: {"value": list(v) if isinstance(v, tuple) else v, "why": why}
+                for role, (v, why) in ctx.proposed.items()
+            },
             "scores": self.scores,
             "findings": self.findings,
             "sections": {name: sec.to_dict() for name, sec in self.sections.items()},
@@ -279,6 +294,7 @@ def evaluate(
     direct_identifiers=None,
     cache=None,
     profile: bool | str | None = None,
+    propose: bool = True,
 ) -> Evaluation:
     """Evaluate a synthetic table against the real one: fidelity, utility, privacy and fairness.
 
@@ -318,6 +334,12 @@ def evaluate(
         Start building the ydata-profiling comparison at once (True or "minimal": the minimal one; "full": the
         full one), in a second process beside the sections; ``ev.profile()`` and ``ev.to_html(...,
         include_profile=True)`` then wait only for what is left. Default: built when first asked for.
+    propose : bool
+        When no target (or no sensitive column) is given, propose one the way the Workbench presets its form
+        (a binary column such as ``income``; columns named sex, gender, race, ethnicity or age group), use it for
+        utility, fairness and the by-group figures, and say so in the findings; when none qualifies, the findings
+        say why and how to add it. A proposed target is not the privacy attack's secret, so privacy figures and
+        export decisions do not change. The rules: :mod:`synthnb.evaluation._context`. False: propose nothing.
     cache : synthnb.evaluation._cache.RealSideCache, optional
         Where real-side work (the real-trained model, the real rows' encodings) is kept per source and reused
         by the next evaluation of the same source; default the process-wide one (two sources). A session
@@ -398,11 +420,13 @@ def evaluate(
         direct_identifiers=direct_identifiers,
         metadata=metadata,
         cache=PROCESS_CACHE if cache is None else cache,
+        propose=bool(propose),
     )
     if fingerprint is None:
         fingerprint = source_fingerprint(ctx.real)["sha256"]
     wanted = _wanted(ctx, sections)
-    ev = Evaluation(ctx, sections=wanted, fingerprint=fingerprint, run_name=name, spec=spec)
+    notes = _role_notes(ctx, wanted, by_default=sections is None)
+    ev = Evaluation(ctx, sections=wanted, fingerprint=fingerprint, run_name=name, spec=spec, notes=notes)
     if profile:
         ev.start_profile(minimal=profile != "full")
     if not lazy:
@@ -429,3 +453,42 @@ def _wanted(ctx, sections: Iterable[str] | None) -> list[str]:
             verb = "needs" if len(lacking) == 1 else "need"
             raise SynthnbError(f"{' and '.join(lacking)} {verb} {missing}; {fix}.")
     return wanted
+
+
+#: role -> (argument, the ``%synth`` flag, what uses it)
+_ROLE_WORDS = {
+    "target": ("target='COLUMN'", "--target COLUMN", "utility and the fairness of a trained model"),
+    "sensitive": ("sensitive=['COLUMN', ...]", "--sensitive COL1,COL2", "fairness and the by-group figures"),
+}
+
+
+def _role_notes(ctx, wanted: list[str], *, by_default: bool) -> list[str]:
+    """What was proposed for the roles not given, or why nothing was and how to add it (one finding each).
+
+    A proposal is said when a section asked for uses it; a role none could be proposed for is said only when
+    the sections were left to the defaults (a user who named the sections asked for what they got)."""
+    notes = []
+    for role in ("target", "sensitive"):
+        if role not in ctx.proposed:
+            continue
+        value, why = ctx.proposed[role]
+        arg, flag, uses = _ROLE_WORDS[role]
+        used = [n for n in wanted if role in section_spec(n).needs]
+        name = "target" if role == "target" else "sensitive column"
+        if value:
+            if not used:
+                continue
+            many = isinstance(value, tuple) and len(value) > 1
+            shown = ", ".join(value) if isinstance(value, tuple) else value
+            head = f"{name.capitalize()}{'s' if many else ''} proposed"
+            verb = "uses" if len(used) == 1 else "use"
+            notes.append(
+                f"{head}: {shown} ({why}); {' and '.join(used)} {verb} {'them' if many else 'it'}. Pass {arg} "
+                f"(%synth: {flag}) to choose, or propose=False for none."
+            )
+        elif by_default:
+            notes.append(
+                f"No {name} given and none proposed ({why}): {uses} are not computed. Pass {arg} "
+                f"(%synth: {flag}) to add them."
+            )
+    return notes

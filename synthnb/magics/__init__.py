@@ -23,6 +23,7 @@ _SUBCOMMANDS = {
     "verify": "synthnb.magics._verify",
     "augment": "synthnb.magics._augment",
     "collapse": "synthnb.magics._collapse",
+    "scope": "synthnb.magics._scope",
     "workbench": "synthnb.magics._workbench",
     "compare": "synthnb.magics._compare",
     "profile": "synthnb.magics._profile",

@@ -21,39 +21,30 @@ __all__ = [
     "summary_source",
 ]
 
-#: a demographic column with more groups than this is left out of the default sensitive columns
-#: (fairness per group needs groups of some size; Adult's native_country has 41)
-MAX_SENSITIVE_GROUPS = 10
+def default_sensitive(df, roles, target: str | None = None) -> list[str]:
+    """The sensitive columns the Workbench ticks first: the same proposal ``evaluate`` makes without ``sensitive=``.
 
-
-def default_sensitive(df, roles) -> list[str]:
-    """The columns that look demographic (:func:`synthnb.identifiers.detect_identifiers`) and are categories.
-
-    A demographic column is one whose name says age, sex, race, marital status, country, ...; numeric ones
-    (age) and ones with more than :data:`MAX_SENSITIVE_GROUPS` values are left out: fairness compares groups.
-    On Adult: marital_status, race, sex.
+    Columns whose name says sex, gender, race, ethnicity or age group, with 2 to 10 groups, never the target
+    or a direct identifier (rule: :mod:`synthnb.evaluation._context`). On Adult: race, sex.
     """
-    import pandas as pd
+    from synthnb.evaluation._context import propose_sensitive
 
-    out = []
-    for role in roles:
-        if role.role != "quasi" or role.kind != "demographic" or role.column not in df.columns:
-            continue
-        col = df[role.column]
-        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
-            continue
-        if col.nunique(dropna=True) <= MAX_SENSITIVE_GROUPS:
-            out.append(str(role.column))
-    return out
+    direct = [str(r.column) for r in roles if r.role == "direct"]
+    picked, _why = propose_sensitive(df, exclude=[*direct, *([target] if target else [])])
+    return list(picked)
 
 
 def default_target(df, roles) -> str | None:
-    """The last column with exactly two values that does not look like a quasi-identifier (``income`` on Adult)."""
-    quasi = {str(r.column) for r in roles}
-    for col in reversed(list(df.columns)):
-        if str(col) not in quasi and df[col].nunique(dropna=True) == 2:
-            return str(col)
-    return None
+    """The target the Workbench chooses first: the same proposal ``evaluate`` makes without ``target=``.
+
+    The last column with two values, each on at least 5 % of the rows, that is no identifier, quasi-identifier
+    or sensitive column (rule: :mod:`synthnb.evaluation._context`). On Adult: income.
+    """
+    from synthnb.evaluation._context import propose_sensitive, propose_target
+
+    sensitive, _why = propose_sensitive(df)
+    target, _why = propose_target(df, exclude=[*(str(r.column) for r in roles), *sensitive])
+    return target
 
 
 def fit_summary_key(name: str) -> str:

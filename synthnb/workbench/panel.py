@@ -136,6 +136,7 @@ class Workbench:
             # the summary cell's %synth line must run after a restart: the panel's cell (above it) loads the magics
             self._shell.extension_manager.load_extension("synthnb")
         roles = detect_identifiers(df)
+        target = default_target(df, roles)
         self._clicked = False
         self.view = WorkbenchView(
             options={
@@ -150,8 +151,8 @@ class Workbench:
                 "rows": None,
                 "seed": 0,
                 "epochs": None,
-                "sensitive": default_sensitive(df, roles),
-                "target": default_target(df, roles),
+                "sensitive": default_sensitive(df, roles, target),
+                "target": target,
                 "path": f"exports/{self.name}",
                 "reason": "",
             },
@@ -288,8 +289,9 @@ class Workbench:
         rows = _int_or_none(values.get("rows"), "rows")
         seed = _int_or_none(values.get("seed"), "seed") or 0
         epochs = _int_or_none(values.get("epochs"), "epochs") if model in NEURAL_MODELS else None
-        sensitive = _columns(values.get("sensitive") or [])
         target = values.get("target") or None
+        # the target is what a model predicts, not a group to compare: never both (the panel greys it out)
+        sensitive = [c for c in _columns(values.get("sensitive") or []) if c != target]
         # a fit that fails keeps the previous run (still bound), its summary and its dashboard
         self.view.refusal, self.view.progress_html = "", ""
         progress = _PanelProgress(self.view, f"fitting {model} on {self.df_name or 'the table'}")

@@ -81,13 +81,13 @@ def test_workbench_fit_shows_dashboard_and_cells_then_updates_them(jupyter_serve
 
     # the defaults came from the frame: demographic categories as sensitive, income as target
     checked = panel.locator(".sn-wb-sensitive input:checked").evaluate_all("bs => bs.map(b => b.value)")
-    assert checked == ["marital_status", "race", "sex"]
+    assert checked == ["race", "sex"]  # evaluate()'s own proposal, never the target
+    assert panel.locator(".sn-wb-sensitive input[value='income']").is_disabled()
     assert panel.locator(".sn-wb-target").input_value() == "income"
     assert panel.locator(".sn-wb-epochs").is_disabled()  # the Gaussian copula has no epochs
     assert "no direct identifier detected" in panel.locator(".sn-wb-identifiers").inner_text()
 
     # choose with the controls
-    panel.locator(".sn-wb-sensitive input[value='marital_status']").uncheck()
     panel.locator(".sn-wb-rows").fill("200")
     panel.locator(".sn-wb-rows").dispatch_event("change")
     panel.locator(".sn-wb-seed").fill("1")

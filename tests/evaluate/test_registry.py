@@ -66,11 +66,12 @@ def test_levels_and_specs_refuse_what_cannot_be_judged():
 
 def test_sections_that_lack_an_input_say_which(adult_3k):
     real, syn = adult_3k.head(200), adult_3k.tail(200).reset_index(drop=True)
+    # propose=False: nothing is proposed for the roles not given (by default a target and sensitive columns are)
     with pytest.raises(SynthnbError, match=r"^utility needs a target column; pass target='COLUMN'\.$"):
-        synthnb.evaluate(real, syn, sections=["utility"], direct_identifiers=[])
+        synthnb.evaluate(real, syn, sections=["utility"], direct_identifiers=[], propose=False)
     with pytest.raises(SynthnbError, match=r"^utility and fairness need a target column"):
-        synthnb.evaluate(real, syn, sections=["fidelity", "utility", "fairness"], direct_identifiers=[])
-    ev = synthnb.evaluate(real, syn, target="income", lazy=True, direct_identifiers=[])
+        synthnb.evaluate(real, syn, sections=["fidelity", "utility", "fairness"], direct_identifiers=[], propose=False)
+    ev = synthnb.evaluate(real, syn, target="income", lazy=True, direct_identifiers=[], propose=False)
     assert ev.section_names == ["fidelity", "diagnostic", "utility", "privacy"]  # fairness needs sensitive
 
 

@@ -105,7 +105,12 @@ function render({ model, el }) {
     epochs.value = v.epochs ?? "";
     epochs.disabled = !(opts.neural || []).includes(v.model);
     const chosen = new Set(v.sensitive || []);
-    for (const box of sensitive.querySelectorAll("input")) box.checked = chosen.has(box.value);
+    for (const box of sensitive.querySelectorAll("input")) {
+      // the target is what a model predicts, not a group to compare
+      box.disabled = box.value === v.target;
+      box.checked = chosen.has(box.value) && !box.disabled;
+      box.parentElement.title = box.disabled ? "the target: choose another target to compare its groups" : "";
+    }
     target.value = v.target || "";
     path.value = v.path || "";
     if (document.activeElement !== reason) reason.value = v.reason || "";
