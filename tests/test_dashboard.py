@@ -124,18 +124,28 @@ def run_small_failing(adult):
     return synthnb.evaluate(real, syn, sensitive="sex", target="income", lazy=True)
 
 
-def test_profile_button_builds_the_profile(adult):
+def test_profile_button_builds_the_profile_as_a_file_not_as_widget_state(adult, tmp_path, monkeypatch):
     from synthnb.dashboard.widget import Dashboard
 
+    monkeypatch.chdir(tmp_path)  # the kernel's folder is the notebook's
     cols = ["age", "sex", "income"]
     ev = synthnb.evaluate(adult[cols].head(300), adult[cols].tail(300).reset_index(drop=True), sections=["diagnostic"])
     widget = Dashboard(ev)
+    sent = []
+    widget.send = lambda content, buffers=None: sent.append(content)
     assert widget.profile_status == "idle"
     widget._on_message(widget, {"type": "profile"}, [])
     t0 = time.monotonic()
     while widget.profile_status == "building" and time.monotonic() - t0 < 120:
         time.sleep(0.2)
     assert widget.profile_status == "ready" and "<html" in widget.profile_html.lower()
+    page = tmp_path / "evaluation-profile.html"
+    assert widget.profile_file == str(page) and page.read_text(encoding="utf-8") == widget.profile_html
+    assert sent == [{"type": "profile_html", "html": widget.profile_html}]  # one message to the page ...
+    state = widget.get_state()
+    assert max(len(str(v)) for v in state.values()) < len(widget.profile_html) / 10  # ... not in the saved state
+    widget._on_message(widget, {"type": "profile"}, [])  # a reloaded page asks again: sent again, not rebuilt
+    assert len(sent) == 2 and sent[1] == sent[0]
 
 
 def test_report_errors_name_the_fix(shell):

@@ -37,7 +37,9 @@ class Dashboard(anywidget.AnyWidget):
     state = traitlets.Dict().tag(sync=True)
     #: "idle" | "building" | "ready" | "error: ..."
     profile_status = traitlets.Unicode("idle").tag(sync=True)
-    profile_html = traitlets.Unicode("").tag(sync=True)
+    #: where the built profile is kept beside the notebook ("" when it could not be written). The profile's
+    #: HTML itself goes to the page in one message, never into the synced state a saved notebook keeps.
+    profile_file = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, evaluation, **kwargs):
         super().__init__(**kwargs)
@@ -99,14 +101,32 @@ class Dashboard(anywidget.AnyWidget):
         return bundle
 
     def _on_message(self, widget, content, buffers) -> None:
-        if isinstance(content, dict) and content.get("type") == "profile" and self.profile_status in ("idle",):
+        if not isinstance(content, dict) or content.get("type") != "profile":
+            return
+        if self.profile_status == "idle":
             self.profile_status = "building"
             threading.Thread(target=self._build_profile, name="synthnb-profile", daemon=True).start()
+        elif self.profile_status == "ready":  # a reloaded page asks again: the evaluation keeps what it built
+            self._send_profile(self._ev.profile()[1])
+
+    @property
+    def profile_html(self) -> str:
+        """The built profile's HTML ("" before it is built)."""
+        return self._ev.profile()[1] if self.profile_status == "ready" else ""
 
     def _build_profile(self) -> None:
         sec, page = self._ev.profile()
         if sec.error:
             self.profile_status = f"error: {sec.error}"
-        else:
-            self.profile_html = page
-            self.profile_status = "ready"
+            return
+        name = f"{self._ev.run_name or 'evaluation'}-profile.html"
+        try:
+            Path(name).write_text(page, encoding="utf-8")
+            self.profile_file = str(Path(name).resolve())
+        except OSError:
+            self.profile_file = ""
+        self._send_profile(page)
+        self.profile_status = "ready"
+
+    def _send_profile(self, page: str) -> None:
+        self.send({"type": "profile_html", "html": page})

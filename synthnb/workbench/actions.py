@@ -21,6 +21,7 @@ __all__ = [
     "summary_source",
 ]
 
+
 def default_sensitive(df, roles, target: str | None = None) -> list[str]:
     """The sensitive columns the Workbench ticks first: the same proposal ``evaluate`` makes without ``sensitive=``.
 

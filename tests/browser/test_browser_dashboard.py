@@ -44,7 +44,7 @@ def test_front_end_shows_the_dashboard_html_and_sends_the_profile_request(adult,
     page_html = f"""<html><head><style>{(asset_dir() / "dashboard.css").read_text()}</style></head><body>
     <div id='w'></div><script>
     {js}
-    const values = {{state: {json.dumps(widget.state)}, profile_status: "idle", profile_html: ""}};
+    const values = {{state: {json.dumps(widget.state)}, profile_status: "idle", profile_file: ""}};
     const handlers = {{}};
     const model = {{get: (k) => values[k], on: (e, f) => {{ handlers[e] = f; }}, send: (m) => window.sent.push(m)}};
     window.sent = [];

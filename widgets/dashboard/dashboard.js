@@ -38,16 +38,32 @@ function render({ model, el }) {
     } else if (status === "building") {
       profile.append(h("p", { class: "sn-muted" }, "building the profile…"));
     } else if (status === "ready") {
-      const frame = h("iframe", { class: "sn-profile", title: "ydata-profiling comparison" });
-      frame.srcdoc = model.get("profile_html");
-      profile.append(frame);
+      const file = model.get("profile_file");
+      if (file) profile.append(h("p", { class: "sn-muted" }, `kept beside the notebook as ${file}`));
+      if (profileHtml) {
+        const frame = h("iframe", { class: "sn-profile", title: "ydata-profiling comparison" });
+        frame.srcdoc = profileHtml;
+        profile.append(frame);
+      } else {  // a reloaded page: the profile is not in the saved notebook, ask the kernel for it again
+        profile.append(h("button", { class: "sn-button", onclick: () => model.send({ type: "profile" }) },
+          "Show the ydata-profiling comparison again"));
+      }
     } else {
       profile.append(h("p", { class: "sn-error" }, status));
     }
   }
 
+  // the profile's HTML (often megabytes) arrives as one message, never in the state a saved notebook keeps
+  let profileHtml = "";
+  model.on("msg:custom", (msg) => {
+    if (msg && msg.type === "profile_html") {
+      profileHtml = msg.html || "";
+      drawProfile();
+    }
+  });
   model.on("change:state", drawBody);
   model.on("change:profile_status", drawProfile);
+  model.on("change:profile_file", drawProfile);
   drawBody();
   drawProfile();
 }
