@@ -114,6 +114,7 @@ class CARTSynthesizer:
         self._seed = 0
         self._train = None  # the encoded training rows, for conditional sampling; never saved
         self._group_nodes: dict[tuple, dict] = {}  # (column, code) -> the group's own fitted nodes
+        self._synthnb_codec = None  # how the training table's columns were handed to the trees (``codec``)
 
     # ------------------------------------------------------------------ public API
 
@@ -127,11 +128,19 @@ class CARTSynthesizer:
         }
 
     def fit(self, frame, seed: int = 0) -> CARTSynthesizer:
-        """Learn one tree per column of *frame* (not modified), in the visit sequence."""
+        """Learn one tree per column of *frame* (not modified), in the visit sequence.
+
+        The columns first go through :mod:`synthnb.generators.codec` (dates written as text become datetimes,
+        pyarrow columns their NumPy counterparts, ...); :meth:`sample` gives the rows back in *frame*'s form.
+        """
         import numpy as np
+
+        from synthnb.generators.codec import model_codec
 
         if len(frame) < 1 or frame.shape[1] < 1:
             raise SynthnbError("the CART synthesizer needs at least one row and one column to learn from.")
+        self._synthnb_codec = model_codec(frame)
+        frame = self._synthnb_codec.encode(frame)
         self._order = self._sequence(frame)
         self._table_columns = [str(c) for c in frame.columns]
         self._columns = [self._describe(frame[name], name) for name in self._order]
@@ -150,7 +159,7 @@ class CARTSynthesizer:
         rng = np.random.default_rng([self._seed if seed is None else int(seed), 2])
         x = np.full((int(n), len(self._columns)), np.nan)
         self._draw(x, self._nodes, rng, range(len(self._columns)))
-        return self._decode(x)
+        return self._given_back(self._decode(x), self._seed if seed is None else int(seed))
 
     def sample_conditions(self, n: int, column: str, value, seed: int = 0):
         """*n* synthetic rows whose *column* equals *value*, exactly, without reject sampling.
@@ -202,7 +211,7 @@ class CARTSynthesizer:
         x = np.full((int(n), len(self._columns)), np.nan)
         self._draw(x, self._group_nodes[key], rng, range(len(self._columns)))
         x[:, pos] = code  # already so: the group's own tree for *column* has one class
-        return self._decode(x)
+        return self._given_back(self._decode(x), int(seed))
 
     def save(self, path) -> None:
         """Write the fitted model (pickle; without the training rows) to *path*."""
@@ -463,6 +472,11 @@ class CARTSynthesizer:
                     values = np.round(values)
             values[missing] = np.nan
             x[:, j] = values
+
+    def _given_back(self, frame, seed: int):
+        """Rows in the training table's own form (dates as their text, pyarrow types; see ``codec``)."""
+        codec = getattr(self, "_synthnb_codec", None)  # a model saved before the codec has none
+        return frame if codec is None else codec.decode(frame, seed)
 
     def _check_fitted(self) -> None:
         if not self._columns:
