@@ -372,9 +372,11 @@ class CARTSynthesizer:
 
         if col.dtype.name == "category":
             return pd.Series(pd.Categorical(values, dtype=col.dtype))
+        if col.dtype.name == "boolean":  # nullable: stays nullable, with or without missing values
+            return pd.Series(values, dtype="boolean")
         if pd.api.types.is_bool_dtype(col.dtype) and not missing.any():
             return pd.Series(values.astype(bool))
-        if col.dtype.name == "boolean" or pd.api.types.is_bool_dtype(col.dtype):
+        if pd.api.types.is_bool_dtype(col.dtype):
             return pd.Series(values, dtype="boolean")
         if col.dtype == object:
             values = values.copy()

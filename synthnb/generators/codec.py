@@ -164,7 +164,7 @@ def _rule(series, col):
         return _Rule("duration", dtype, unit=_finest_unit(series.dropna().to_numpy().astype("timedelta64[ns]")))
     if dtype.kind == "f":
         return _scale_rule(series)
-    if dtype == object or isinstance(dtype, pd.StringDtype):
+    if pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype):
         return _object_rule(series, dtype)
     return None
 
@@ -175,7 +175,7 @@ def _object_rule(series, dtype):
     values = series.dropna()
     if not len(values):
         return None
-    missing = next((v for v in series[series.isna()].head(1)), None) if dtype == object else None
+    missing = next((v for v in series[series.isna()].head(1)), None) if pd.api.types.is_object_dtype(dtype) else None
     kind = pd.api.types.infer_dtype(values, skipna=True)
     if kind == "date":
         return _Rule("object_dates", dtype, missing=missing)
@@ -199,7 +199,6 @@ def _object_rule(series, dtype):
 
 
 def _arrow_rule(series, col):
-    import pandas as pd
     import pyarrow as pa
 
     t = series.dtype.pyarrow_dtype
@@ -349,13 +348,17 @@ def _arrow_encode(series, rule: _Rule):
     return plain if rule.inner is None else _encode(plain, rule.inner)
 
 
+def _tz(dtype):
+    return getattr(dtype, "tz", None)
+
+
 def _arrow_decode(series, rule: _Rule, seed: int, position: int):
     import pandas as pd
 
     plain = series if rule.inner is None else _decode(series, rule.inner, seed, position)
     if plain.dtype == object:
         plain = plain.where(plain.notna(), None)
-    elif plain.dtype.kind == "M" and getattr(plain.dtype, "tz", None) is None and rule.dtype.pyarrow_dtype.tz:
+    elif plain.dtype.kind == "M" and _tz(plain.dtype) is None and _tz(rule.dtype.pyarrow_dtype) is not None:
         plain = plain.dt.tz_localize("UTC")
     elif str(plain.dtype) == "category":
         plain = plain.astype(object).where(plain.notna(), None)
