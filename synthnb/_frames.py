@@ -1,4 +1,12 @@
-"""Checks on the user's table, with errors that name the column and the fix."""
+"""Checks on the user's table, with errors that name the column and the fix.
+
+What a generator can take (and how each kind is handed to it and given back) is ruled in
+:mod:`synthnb.generators.codec`: numbers (NumPy, nullable and pyarrow, floats of any magnitude), text, booleans,
+categories, datetimes (naive or with a zone), durations, periods, dates written as text and ``datetime.date`` or
+``datetime.datetime`` objects. Refused here, each with its column and a fix: infinite values, complex numbers,
+intervals, sparse columns, nested or binary pyarrow types, objects that are dicts, lists, sets, tuples, bytes,
+decimals or times of day, datetimes that mix time zones, and object columns that mix kinds of value.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,8 @@ __all__ = ["check_frame", "fit_ready"]
 
 #: what pandas' infer_dtype calls an object column a generator can take as it is
 _PLAIN_OBJECT = {"string", "integer", "floating", "mixed-integer-float", "boolean", "date", "empty"}
+#: pyarrow type families a generator takes (see synthnb.generators.codec)
+_ARROW_KINDS = ("string", "large_string", "integer", "floating", "boolean", "timestamp", "date", "duration", "decimal")
 #: infer_dtype's names for an object column of plain numbers, which the generator takes as a numeric column
 _OBJECT_NUMBERS = {"integer", "floating", "mixed-integer-float"}
 #: infer_dtype's name for an object column of one unsupported kind -> how to convert it
@@ -119,19 +129,23 @@ def _check_values(series, col) -> None:
     if isinstance(dtype, pd.CategoricalDtype):
         _check_object_kind(pd.Series(dtype.categories, dtype=object), col, "categories")
         return
-    if isinstance(dtype, pd.PeriodDtype | pd.IntervalDtype | pd.SparseDtype):
+    if isinstance(dtype, pd.SparseDtype):
         raise SynthnbError(
-            f"column {col!r} has the {dtype} type, which no generator models; convert it on a copy first, "
-            f"e.g. df[{col!r}] = df[{col!r}].astype(str)."
+            f"column {col!r} is sparse ({dtype}), which no generator models; convert it on a copy first, "
+            f"e.g. df[{col!r}] = df[{col!r}].sparse.to_dense()."
         )
+    if isinstance(dtype, pd.IntervalDtype):
+        raise SynthnbError(
+            f"column {col!r} holds intervals ({dtype}), which no generator models; convert it on a copy first, "
+            f"e.g. df[{col!r}] = df[{col!r}].astype(str) for labels, or split it into "
+            f"df[{col!r}].array.left and .right."
+        )
+    if isinstance(dtype, pd.ArrowDtype):
+        _check_arrow(series, col)
+        return
     if dtype.kind == "c":
         raise SynthnbError(
             f"column {col!r} holds complex numbers, which no generator models; split it into real and imaginary parts."
-        )
-    if dtype.kind == "m":
-        raise SynthnbError(
-            f"column {col!r} holds durations (timedelta), which no generator models; convert it to a number on "
-            f"a copy first, e.g. df[{col!r}] = df[{col!r}].dt.total_seconds()."
         )
     if dtype.kind == "f" and _has_infinity(series):
         raise SynthnbError(
@@ -142,11 +156,39 @@ def _check_values(series, col) -> None:
         _check_object_kind(series, col, "values")
 
 
+def _check_arrow(series, col) -> None:
+    import pyarrow as pa
+
+    t = series.dtype.pyarrow_dtype
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    if not any(getattr(pa.types, f"is_{kind}")(t) for kind in _ARROW_KINDS) and not pa.types.is_null(t):
+        raise SynthnbError(
+            f"column {col!r} has the pyarrow type {t}, which no generator models; convert it on a copy first, "
+            f"e.g. df[{col!r}] = df[{col!r}].astype(str), or drop it."
+        )
+    if (pa.types.is_floating(t) or pa.types.is_decimal(t)) and _has_infinity(series):
+        raise SynthnbError(
+            f"column {col!r} holds infinite values, which no generator can learn; replace them on a copy first, "
+            f"e.g. df[{col!r}] = df[{col!r}].replace([np.inf, -np.inf], np.nan)."
+        )
+
+
 def _has_infinity(series) -> bool:
     import numpy as np
 
     values = series.to_numpy(dtype="float64", na_value=np.nan)
     return bool(np.isinf(values).any())
+
+
+def _one_datetime_type(values) -> bool:
+    """Datetime objects that pandas reads as one datetime64 column (all naive, or all in one zone)."""
+    import pandas as pd
+
+    try:
+        return pd.to_datetime(pd.Series(values.to_list(), dtype=object)).dtype.kind == "M"
+    except (TypeError, ValueError):
+        return False
 
 
 def _check_object_kind(series, col, what: str) -> None:
@@ -161,7 +203,7 @@ def _check_object_kind(series, col, what: str) -> None:
             "needs numbers, text categories or dates. Convert or drop it."
         )
     kind = pd.api.types.infer_dtype(values, skipna=True)
-    if kind in _PLAIN_OBJECT:
+    if kind in _PLAIN_OBJECT or (kind == "datetime" and _one_datetime_type(values)):
         return
     if kind in _OBJECT_FIXES:
         fix = _OBJECT_FIXES[kind].format(col=col)

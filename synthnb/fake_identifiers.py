@@ -41,8 +41,21 @@ def with_fakes(synthetic, real, train, roles, seed: int):
         if role is None or role.action == "keep":
             out[col] = synthetic[col].reset_index(drop=True)
         elif role.action == "replace":
-            out[col] = fake_column(real[col], train[col], role.kind, n_rows, seed, position)
+            out[col] = _as_dtype(fake_column(real[col], train[col], role.kind, n_rows, seed, position), real[col].dtype)
     return pd.DataFrame(out, columns=list(out))
+
+
+def _as_dtype(fakes, dtype):
+    """*fakes* in the real column's dtype where it is a pandas extension type (``string[pyarrow]``, ``Int64``), so
+    the synthetic table keeps the input's dtypes; left as they are when the values do not fit it."""
+    import pandas as pd
+
+    if not isinstance(dtype, pd.api.extensions.ExtensionDtype) or fakes.dtype == dtype:
+        return fakes
+    try:
+        return fakes.astype(dtype)
+    except (TypeError, ValueError):
+        return fakes
 
 
 def fake_column(real_col, train_col, kind: str, n_rows: int, seed: int, position: int):

@@ -10,9 +10,11 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import decimal
+import io
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -100,6 +102,13 @@ def _with_missing(values, dtype):
     return fn
 
 
+def _arrow(df):
+    """*df* as ``pd.read_csv(..., dtype_backend="pyarrow")`` reads it, plus a pyarrow timestamp column."""
+    out = pd.read_csv(io.StringIO(df.to_csv(index=False)), dtype_backend="pyarrow")
+    out["when"] = pd.array(list(_dates(len(out))), dtype=pd.ArrowDtype(pa.timestamp("us")))
+    return out
+
+
 def _text(n):
     words = ["lorem", "ipsum", "dolor", "sit", "amet", "ünïcødé", "数据", "consectetur", "adipiscing"]
     rng = np.random.default_rng(1)
@@ -177,7 +186,7 @@ CASES = [
         None,
         id="naive-and-aware-datetimes-mixed",
     ),
-    pytest.param(_with(span=lambda n: pd.to_timedelta(np.arange(n), unit="h")), {}, "span", None, id="timedelta"),
+    pytest.param(_with(span=lambda n: pd.to_timedelta(np.arange(n), unit="h")), {}, None, True, id="timedelta"),
     pytest.param(lambda: _base()[["member", "age"]], {}, None, True, id="bool"),
     pytest.param(_with(flag=_with_missing([True, False], "boolean")), {}, None, True, id="nullable-boolean"),
     pytest.param(_with(n=_with_missing([1, 5, 9, 12], "Int64")), {}, None, True, id="nullable-Int64"),
@@ -212,7 +221,25 @@ CASES = [
     pytest.param(
         _with(n=lambda n: [i % 4 if i % 3 else None for i in range(n)]), {}, None, True, id="object-ints-with-none"
     ),
-    pytest.param(_with(p=lambda n: pd.period_range("2020-01", periods=n, freq="M")), {}, "p", False, id="period"),
+    pytest.param(_with(p=lambda n: pd.period_range("2020-01", periods=n, freq="M")), {}, None, True, id="period"),
+    pytest.param(
+        _with(r=lambda n: pd.arrays.IntervalArray.from_breaks(np.arange(n + 1))), {}, "r", False, id="interval"
+    ),
+    pytest.param(_with(s=lambda n: pd.arrays.SparseArray(np.arange(n) % 3 == 0)), {}, "s", False, id="sparse"),
+    pytest.param(_with(when=lambda n: _dates(n).strftime("%-m/%-d/%y %H:%M")), {}, None, True, id="dates-as-text"),
+    pytest.param(
+        _with(when=lambda n: [t.to_pydatetime() for t in _dates(n, "UTC")]), {}, None, True, id="object-datetimes"
+    ),
+    pytest.param(_with(huge=lambda n: np.arange(n) * 1e300), {"model": "cart"}, None, True, id="floats-beyond-float32"),
+    pytest.param(lambda: _arrow(_base()), {}, None, True, id="pyarrow-columns"),
+    pytest.param(lambda: _arrow(_base()), {"model": "cart"}, None, True, id="pyarrow-columns-cart"),
+    pytest.param(
+        _with(nest=lambda n: pd.array([[i] for i in range(n)], dtype=pd.ArrowDtype(pa.list_(pa.int64())))),
+        {},
+        "nest",
+        False,
+        id="pyarrow-list",
+    ),
     pytest.param(lambda: _base().set_index("city"), {}, None, True, id="non-range-index"),
     pytest.param(lambda: _base().set_axis(["r"] * N), {}, None, True, id="duplicate-index"),
 ]

@@ -9,8 +9,10 @@ from the training rows in the leaf it reaches.
 - Numeric and datetime: a real training value of the leaf, plus Gaussian noise whose width is the leaf's
   Silverman bandwidth times ``smoothing`` (synthpop's "density" smoothing), clipped to the column's real range;
   integer (and datetime) columns are rounded back to whole units. Heap values, those held by at least
-  ``heap_share`` of a column's rows (``capital_gain == 0``, ``hours_per_week == 40``), are drawn exactly, so the
-  point mass is kept. Missing numeric values are drawn first from a tree of the column's missingness.
+  ``heap_share`` of a column's rows and by at least ``min_leaf`` rows (``capital_gain == 0``,
+  ``hours_per_week == 40``), are drawn exactly, so the point mass is kept; on a small table a value two rows
+  share is no heap (it would be copied exactly, and no date of a few hundred rows would ever be new). Missing
+  numeric values are drawn first from a tree of the column's missingness.
 - Draws are stratified within each leaf (of m draws from a leaf, one uniform in each m-th of [0, 1)), so class
   counts follow the leaf's frequencies to within one row instead of with multinomial noise.
 - ``min_leaf`` is the privacy knob: no leaf holds fewer training rows, so no value is drawn from fewer than
@@ -83,8 +85,8 @@ class CARTSynthesizer:
         Multiplier of each leaf's Gaussian-kernel bandwidth for numeric and datetime draws (default 1.0, as
         synthpop's ``smoothing="density"``); 0 draws real values unchanged.
     heap_share : float
-        A numeric value held by at least this share of a column's non-missing rows is a heap and is never
-        smoothed (default 0.01).
+        A numeric value held by at least this share of a column's non-missing rows (and by at least ``min_leaf``
+        rows) is a heap and is never smoothed (default 0.01).
     visit_sequence : list of str, optional
         Columns to draw first, in this order; the rest follow the default sequence: categorical and boolean
         columns by their number of values (fewest first, so small outcome and group columns such as sex and
@@ -114,6 +116,7 @@ class CARTSynthesizer:
         self._seed = 0
         self._train = None  # the encoded training rows, for conditional sampling; never saved
         self._group_nodes: dict[tuple, dict] = {}  # (column, code) -> the group's own fitted nodes
+        self._synthnb_codec = None  # how the training table's columns were handed to the trees (``codec``)
 
     # ------------------------------------------------------------------ public API
 
@@ -127,11 +130,19 @@ class CARTSynthesizer:
         }
 
     def fit(self, frame, seed: int = 0) -> CARTSynthesizer:
-        """Learn one tree per column of *frame* (not modified), in the visit sequence."""
+        """Learn one tree per column of *frame* (not modified), in the visit sequence.
+
+        The columns first go through :mod:`synthnb.generators.codec` (dates written as text become datetimes,
+        pyarrow columns their NumPy counterparts, ...); :meth:`sample` gives the rows back in *frame*'s form.
+        """
         import numpy as np
+
+        from synthnb.generators.codec import model_codec
 
         if len(frame) < 1 or frame.shape[1] < 1:
             raise SynthnbError("the CART synthesizer needs at least one row and one column to learn from.")
+        self._synthnb_codec = model_codec(frame)
+        frame = self._synthnb_codec.encode(frame)
         self._order = self._sequence(frame)
         self._table_columns = [str(c) for c in frame.columns]
         self._columns = [self._describe(frame[name], name) for name in self._order]
@@ -150,7 +161,7 @@ class CARTSynthesizer:
         rng = np.random.default_rng([self._seed if seed is None else int(seed), 2])
         x = np.full((int(n), len(self._columns)), np.nan)
         self._draw(x, self._nodes, rng, range(len(self._columns)))
-        return self._decode(x)
+        return self._given_back(self._decode(x), self._seed if seed is None else int(seed))
 
     def sample_conditions(self, n: int, column: str, value, seed: int = 0):
         """*n* synthetic rows whose *column* equals *value*, exactly, without reject sampling.
@@ -202,7 +213,7 @@ class CARTSynthesizer:
         x = np.full((int(n), len(self._columns)), np.nan)
         self._draw(x, self._group_nodes[key], rng, range(len(self._columns)))
         x[:, pos] = code  # already so: the group's own tree for *column* has one class
-        return self._decode(x)
+        return self._given_back(self._decode(x), int(seed))
 
     def save(self, path) -> None:
         """Write the fitted model (pickle; without the training rows) to *path*."""
@@ -302,7 +313,7 @@ class CARTSynthesizer:
         if values.size:
             col.low, col.high = float(values.min()), float(values.max())
             uniq, counts = np.unique(values, return_counts=True)
-            col.heaps = uniq[counts >= self.heap_share * values.size]
+            col.heaps = uniq[counts >= max(self.heap_share * values.size, self.min_leaf)]
         else:
             col.heaps = np.array([])
         return col
@@ -363,9 +374,11 @@ class CARTSynthesizer:
 
         if col.dtype.name == "category":
             return pd.Series(pd.Categorical(values, dtype=col.dtype))
+        if col.dtype.name == "boolean":  # nullable: stays nullable, with or without missing values
+            return pd.Series(values, dtype="boolean")
         if pd.api.types.is_bool_dtype(col.dtype) and not missing.any():
             return pd.Series(values.astype(bool))
-        if col.dtype.name == "boolean" or pd.api.types.is_bool_dtype(col.dtype):
+        if pd.api.types.is_bool_dtype(col.dtype):
             return pd.Series(values, dtype="boolean")
         if col.dtype == object:
             values = values.copy()
@@ -463,6 +476,11 @@ class CARTSynthesizer:
                     values = np.round(values)
             values[missing] = np.nan
             x[:, j] = values
+
+    def _given_back(self, frame, seed: int):
+        """Rows in the training table's own form (dates as their text, pyarrow types; see ``codec``)."""
+        codec = getattr(self, "_synthnb_codec", None)  # a model saved before the codec has none
+        return frame if codec is None else codec.decode(frame, seed)
 
     def _check_fitted(self) -> None:
         if not self._columns:

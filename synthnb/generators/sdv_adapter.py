@@ -67,21 +67,49 @@ def table_metadata(source) -> dict[str, Any]:
     """
     import pandas as pd
 
+    codec = None
     if not isinstance(source, pd.DataFrame):
         synthesizer = getattr(source, "synthesizer", None)
+        codec = getattr(synthesizer, "_synthnb_codec", None)
         if synthesizer is not None and hasattr(synthesizer, "get_metadata"):
             tables = synthesizer.get_metadata().to_dict()["tables"]
-            return tables.get(_TABLE) or next(iter(tables.values()))
+            return _with_date_formats(tables.get(_TABLE) or next(iter(tables.values())), codec)
         source = source.train  # a Run without its synthesizer: detect on the rows the generator saw
+    from synthnb.generators.codec import model_codec
+
+    # SDV detects on the columns as a generator is handed them (pyarrow columns as NumPy ones, dates as dates)
+    handed = model_codec(source)
     with _quiet([]):
         from sdv.metadata import Metadata
 
-        metadata = Metadata.detect_from_dataframes({_TABLE: source}, infer_keys=None)
-    return metadata.to_dict()["tables"][_TABLE]
+        metadata = Metadata.detect_from_dataframes({_TABLE: handed.encode(source)}, infer_keys=None)
+    return _with_date_formats(metadata.to_dict()["tables"][_TABLE], handed if codec is None else codec)
+
+
+def _with_date_formats(table: dict, codec) -> dict:
+    """*table*'s metadata with each column of dates written as text typed datetime, with the format it was read
+    with (SDV's convention), as the generator learned it."""
+    formats = {} if codec is None else codec.date_formats()
+    if not formats:
+        return table
+    columns = dict(table.get("columns", {}))
+    for col, fmt in formats.items():
+        if col in columns:
+            columns[col] = {"sdtype": "datetime", "datetime_format": fmt}
+    return {**table, "columns": columns}
 
 
 def fit_and_sample(train, spec: FitSpec, n_rows: int, progress: ProgressCallback | None = None) -> Fitted:
-    """Fit the spec's SDV synthesizer on *train* (already a private copy) and sample *n_rows*."""
+    """Fit the spec's SDV synthesizer on *train* (already a private copy) and sample *n_rows*.
+
+    The columns go through :mod:`synthnb.generators.codec` first (SDV sees dates written as text as datetimes,
+    pyarrow columns as their NumPy counterparts, ...) and the sample comes back in *train*'s form; the codec is
+    kept on the synthesizer (``_synthnb_codec``) for :func:`sample_group` and :func:`table_metadata`.
+    """
+    from synthnb.generators.codec import model_codec
+
+    codec = model_codec(train)
+    train = codec.encode(train)
     timings: dict[str, float] = {}
     caught: list[warnings.WarningMessage] = []
     t0 = time.perf_counter()
@@ -95,6 +123,7 @@ def fit_and_sample(train, spec: FitSpec, n_rows: int, progress: ProgressCallback
         _learn_every_column(metadata, train)
         params = _sdv_params(spec, cls)
         synthesizer = cls(metadata, **params)
+        synthesizer._synthnb_codec = codec
     timings["prepare"] = time.perf_counter() - t0
     emit(progress, "prepare", 1, 1, "ready")
 
@@ -130,7 +159,7 @@ def fit_and_sample(train, spec: FitSpec, n_rows: int, progress: ProgressCallback
     if spec.model != "gaussian_copula":
         with contextlib.suppress(Exception):
             loss = synthesizer.get_loss_values()
-    synthetic = synthetic.reset_index(drop=True)
+    synthetic = codec.decode(synthetic.reset_index(drop=True), spec.seed)
     notes = tuple(dict.fromkeys(str(w.message).strip() for w in caught))
     return Fitted(synthetic, synthesizer, loss, timings, notes, monitor)
 
@@ -388,6 +417,12 @@ def sample_group(synthesizer, model: str, column: str, value, n_rows: int, seed:
     drawn and those of the group kept. Every path stops after ``max_draws`` × *n_rows* drawn rows (at least
     100,000) and raises a SynthnbError when fewer than *n_rows* matched.
     """
+    out = _sample_group(synthesizer, model, column, value, n_rows, seed, max_draws)
+    codec = getattr(synthesizer, "_synthnb_codec", None)
+    return out if codec is None else codec.decode(out, seed)
+
+
+def _sample_group(synthesizer, model: str, column: str, value, n_rows: int, seed: int, max_draws: int):
     import pandas as pd
 
     limit = max(max_draws * n_rows, 100_000)
