@@ -47,8 +47,9 @@ Text (at least 80 % of the sampled values must match a pattern unless said other
    Whole numbers written with a leading zero (``007``) are codes, not numbers, and go on to rule 15.
 10. Phone numbers: 7 to 15 digits written with ``+``, spaces, dashes, dots or brackets, at least half of
     them with such a separator (or the name says phone / tel / mobile / fax) -> ``phone``.
-11. Street addresses: a house number and a street word (street, road, avenue, lane, straat, weg, ...) in
-    at least 60 % of the values -> ``address``.
+11. Street addresses: a house number and a street word (street, road, avenue, lane, straat, weg, ...), or a
+    street corner (``Vermont Avenue & 43rd Street``, ``Main & College streets``, ``Harbor Freeway near
+    Slauson Avenue``), in at least 60 % of the values -> ``address``.
 12. Free text: a median of 6 or more words, or 50 or more characters -> ``free_text`` (dropped: no fake
     keeps its meaning); unless the values are a category (rule 13a: long labels such as an indicator's
     name or a survey answer repeated on many rows are data).
@@ -201,6 +202,15 @@ _STREET = re.compile(
     r"|(\b\w*(straat|weg|laan|gracht|plein|strasse|straße|gasse|allee|rue|via|calle|avenida)\b\.?,?\s*\d+)",
     re.I,
 )
+# a street corner: two streets joined by & / and / at / near, one of them with a street word (plural too)
+_CORNER = re.compile(
+    r"^(near\s+)?[\w.' -]+\s(&|and|at|near)\s[\w.' -]+$",
+    re.I,
+)
+_STREET_WORD = re.compile(
+    r"\b(streets?|st|roads?|rd|avenues?|ave|lanes?|drives?|boulevards?|blvd|highway|freeway|fwy|parkway|way)\b\.?",
+    re.I,
+)
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(['’-][^\W\d_]+)*\.?$")
 _SHORT_CODE = re.compile(r"^[A-Z]{1,3}([-.][A-Z]{1,3})*$")
 _PLACE_VALUE = re.compile(
@@ -273,7 +283,7 @@ class ColumnRole:
         }[self.action]
 
 
-def detect_identifiers(df, keep: Iterable[str] = ()) -> tuple[ColumnRole, ...]:
+def detect_identifiers(df, keep: Iterable[str] = (), identifiers: Iterable[str] = ()) -> tuple[ColumnRole, ...]:
     """The direct and quasi-identifiers of *df*, in column order (rules in the module docstring).
 
     Parameters
@@ -282,6 +292,8 @@ def detect_identifiers(df, keep: Iterable[str] = ()) -> tuple[ColumnRole, ...]:
         The real table; never modified.
     keep : iterable of str
         Direct identifiers to learn from the real values anyway (their action becomes ``keep``).
+    identifiers : iterable of str
+        Columns the user declares direct identifiers (see "Declared identifiers" in the module docstring).
 
     Returns
     -------
@@ -290,15 +302,20 @@ def detect_identifiers(df, keep: Iterable[str] = ()) -> tuple[ColumnRole, ...]:
     Raises
     ------
     SynthnbError
-        When a column in *keep* is not in *df* or is not a detected direct identifier.
+        When a column in *keep* is not in *df* or is not a detected direct identifier; when a declared
+        column is not in *df*, is also in *keep*, or holds true/false values or datetimes.
     """
     import numpy as np
 
     keep = list(keep or ())
+    declared = [str(c) for c in identifiers or ()]
+    _check_declared(declared, keep, df)
     rng = np.random.default_rng(0)  # the sample only decides pattern shares; fixed so detection is stable
     roles = []
     for col in df.columns:
         found = _detect_column(df[col], str(col), rng)
+        if str(col) in declared:
+            found = _declared(found)
         if found is None:
             continue
         role, kind, reason = found
@@ -308,6 +325,40 @@ def detect_identifiers(df, keep: Iterable[str] = ()) -> tuple[ColumnRole, ...]:
         roles.append(ColumnRole(col, role, kind, reason, action))
     _check_keep(keep, df, roles)
     return tuple(roles)
+
+
+def _declared(found):
+    """A column the user declared a direct identifier: its detected direct kind, else ``record_id``."""
+    if found is not None and found[0] == "direct":
+        return ("direct", found[1], f"declared by the user (identifiers=); the detector agrees: {found[2]}")
+    seen = f"the detector read it as {found[1].replace('_', ' ')} ({found[2]})" if found else "no detector rule fits it"
+    return ("direct", "record_id", f"declared by the user (identifiers=); {seen}; fakes of the same format")
+
+
+def _check_declared(declared: list[str], keep, df) -> None:
+    import pandas as pd
+
+    labels = [str(c) for c in df.columns]
+    for col in declared:
+        if col not in labels:
+            import difflib
+
+            close = difflib.get_close_matches(col, labels, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else f" The columns are: {', '.join(labels)}."
+            raise SynthnbError(f"identifiers column {col!r} is not in the table.{hint}")
+        if col in {str(k) for k in keep}:
+            raise SynthnbError(
+                f"column {col!r} is in both keep= and identifiers=: keep= learns a detected identifier from the real "
+                f"values, identifiers= replaces it with fakes (or drops it). Name {col!r} in one of them only."
+            )
+        series = df[df.columns[labels.index(col)]]
+        if series.dtype.kind in "bM" or isinstance(series.dtype, pd.BooleanDtype | pd.DatetimeTZDtype):
+            boolean = series.dtype.kind == "b" or isinstance(series.dtype, pd.BooleanDtype)
+            what = "true/false values" if boolean else "dates"
+            raise SynthnbError(
+                f"identifiers column {col!r} holds {what}, and no fake {what} would mean anything in its place. If "
+                f"{col!r} must not be learned, drop it before fitting: df.drop(columns=[{col!r}])."
+            )
 
 
 def _check_keep(keep, df, roles) -> None:
@@ -415,7 +466,8 @@ def _detect_column(series, name: str, rng):
     phone = _phone(sample, words)
     if phone is not None:
         return phone
-    share = _share(sample, _STREET)
+    share = sum(1 for v in sample if _STREET.search(v) or (_CORNER.match(v) and _STREET_WORD.search(v)))
+    share /= len(sample)
     if share >= 0.6:
         return ("direct", "address", f"{_pct(share)} of the values are a house number with a street")
     n_words = sorted(len(v.split()) for v in sample)
