@@ -27,6 +27,7 @@ def fit(
     target: str | None = None,
     progress: ProgressCallback | None = None,
     keep: str | Iterable[str] | None = None,
+    identifiers: str | Iterable[str] | None = None,
     monitor_every: int | None = None,
     monitor_rows: int | None = None,
     patience: int | None = None,
@@ -61,6 +62,12 @@ def fit(
         before the generator sees the table and replaced by fake values of the same kind, or dropped
         (free text); see :mod:`synthnb.identifiers`. Naming a column that is not a detected direct
         identifier is an error.
+    identifiers : str or list of str, optional
+        Columns to treat as direct identifiers whatever the detector found (a staff code, a free-text
+        field it took for a category): replaced by fakes of their detected kind, or of the same format
+        (``record_id``: letters by letters, digits by digits, integers past the real maximum), free text
+        dropped; ``run.identifiers`` says "declared by the user". A column may not be in both *keep* and
+        *identifiers*.
     monitor_every, monitor_rows, patience : int, optional
         Watch a CTGAN/TVAE/CopulaGAN fit: every *monitor_every* epochs (default: a tenth of the epochs)
         sample *monitor_rows* rows (default 1,000) and score their column shapes against the training rows;
@@ -103,6 +110,7 @@ def fit(
         target=target,
         params=model_params,
         keep=keep,
+        identifiers=identifiers,
         monitor={"every": monitor_every, "rows": monitor_rows, "patience": patience},
     )
     real = df.copy(deep=True)
@@ -116,7 +124,7 @@ def fit(
 
     # Identifiers are found and taken out here, before any generator, so that every generator inherits it.
     t_id = time.perf_counter()
-    roles = detect_identifiers(real, keep=spec.keep)
+    roles = detect_identifiers(real, keep=spec.keep, identifiers=spec.identifiers)
     emit(progress, "prepare", 0, 1, "identifiers", identifiers=roles)
     learn = _learnable(train, roles, spec)
     seconds_id = time.perf_counter() - t_id

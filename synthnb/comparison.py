@@ -229,6 +229,7 @@ def compare(
     sensitive: str | Iterable[str] | None = None,
     target: str | None = None,
     keep: str | Iterable[str] | None = None,
+    identifiers: str | Iterable[str] | None = None,
     jobs: int | None = None,
     name: str = "df",
 ) -> Leaderboard:
@@ -241,7 +242,7 @@ def compare(
     models : str or list of str, optional
         Generator names (``"gaussian_copula,ctgan"`` or a list); default every one in
         :data:`synthnb.generators.MODELS`.
-    rows, seed, holdout, sensitive, target, keep
+    rows, seed, holdout, sensitive, target, keep, identifiers
         As for :func:`synthnb.fit`, the same for every model.
     epochs : int, optional
         Training epochs of the neural models (ignored by the others).
@@ -274,6 +275,8 @@ def compare(
     for model in chosen:
         params = {"epochs": epochs} if epochs is not None and model in NEURAL_MODELS else {}
         kwargs = dict(model=model, rows=rows, seed=seed, holdout=holdout, sensitive=sensitive, target=target, keep=keep)
+        if identifiers is not None:
+            kwargs["identifiers"] = identifiers
         make_spec(df.columns, len(df), params=params, **kwargs)  # a bad argument fails here, before any worker starts
         calls.append((f"{name}_{model}", {**kwargs, **params}))
     t0 = time.perf_counter()

@@ -6,8 +6,11 @@ reserved ``example.*`` domains, private IP addresses, Faker street addresses) or
 digit, separators and length stay; a character every real value of that shape shares, such as a
 ``+31`` prefix, stays). Integer ids continue past the real maximum. What is taken from the real column
 is only its shape: the share of missing values, how many distinct values it has and how often they
-repeat, whether it runs in row order. Every fake is checked against every real value of the column
-(case and surrounding spaces ignored) and redrawn if equal, so no real value is ever emitted.
+repeat, whether it runs in row order, and the letter case of names (a column of names written all in
+lower case, or all in capitals, gets fakes written so). Every fake is checked against every real value
+of the column (case and surrounding spaces ignored) and redrawn if equal, so no real value is ever
+emitted; the one exception is a null marker (``\\N``, ``.``, ``NA``, blank ...; see
+:mod:`synthnb.identifiers`): a text column's markers stay markers, at their share of the training rows.
 
 Everything is drawn from generators seeded by the run's seed and the column's position: same seed,
 same bytes, in any process.
@@ -80,12 +83,22 @@ def fake_column(real_col, train_col, kind: str, n_rows: int, seed: int, position
     import numpy as np
     import pandas as pd
 
+    from synthnb.identifiers import null_marker_mask
+
     rng = np.random.default_rng([int(seed), 0x1D, int(position)])
     values = train_col.dropna()
     null_share = 1 - len(values) / len(train_col) if len(train_col) else 0.0
     missing = rng.random(n_rows) < null_share
-    n_fill = int((~missing).sum())
     numeric = real_col.dtype.kind in "iuf"
+    markers = None
+    if not numeric and len(values):
+        is_marker = null_marker_mask(values)
+        if is_marker.any():  # "\N", "." ...: missing values as the input writes them, kept at their share
+            markers = values[is_marker].astype(str).value_counts()
+            values = values[~is_marker]
+            marked = ~missing & (rng.random(n_rows) < markers.sum() / (markers.sum() + len(values)))
+            missing = missing | marked
+    n_fill = int((~missing).sum())
     forbidden = _keys(real_col.dropna(), numeric)
     counts = values.astype(str).value_counts().to_numpy() if len(values) else np.array([1])
     unique = len(values) > 0 and counts.max() == 1
@@ -103,6 +116,9 @@ def fake_column(real_col, train_col, kind: str, n_rows: int, seed: int, position
     out = np.empty(n_rows, dtype=object)
     out[~missing] = picked
     out[missing] = None
+    if markers is not None and marked.any():
+        weights = markers.to_numpy() / markers.sum()
+        out[marked] = markers.index.to_numpy()[rng.choice(len(markers), size=int(marked.sum()), p=weights)]
     series = pd.Series(out, name=real_col.name)
     if numeric:
         return series.astype(real_col.dtype if not missing.any() else _nullable(real_col.dtype))
@@ -173,13 +189,33 @@ def _string_pool(kind, values, size, forbidden, rng, seed, position, name) -> li
 
 
 def _generator(kind, values, rng, seed, position):
+    if kind in ("first_name", "last_name", "person_name"):
+        return _in_case(_name_generator(kind, rng), values)
+    return _other_generator(kind, values, rng, seed, position)
+
+
+def _name_generator(kind, rng):
     if kind == "first_name":
         return _names(rng, first=True)
     if kind == "last_name":
         return _names(rng, first=False)
-    if kind == "person_name":
-        firsts, lasts = _names(rng, first=True), _names(rng, first=False)
-        return lambda m: [f"{a} {b}" for a, b in zip(firsts(m), lasts(m), strict=True)]
+    firsts, lasts = _names(rng, first=True), _names(rng, first=False)
+    return lambda m: [f"{a} {b}" for a, b in zip(firsts(m), lasts(m), strict=True)]
+
+
+def _in_case(draw, values):
+    """Names written the way the real ones are: all lower case or all capitals when 90 % of them are."""
+    head = [v for v in values.head(2000) if any(c.isalpha() for c in v)]
+    if not head:
+        return draw
+    if sum(v == v.lower() for v in head) >= 0.9 * len(head):
+        return lambda m: [v.lower() for v in draw(m)]
+    if sum(v == v.upper() for v in head) >= 0.9 * len(head):
+        return lambda m: [v.upper() for v in draw(m)]
+    return draw
+
+
+def _other_generator(kind, values, rng, seed, position):
     if kind == "email":
         return _emails(rng)
     if kind == "url":

@@ -32,6 +32,8 @@ class FitSpec:
     params: Mapping[str, Any] = field(default_factory=dict)
     #: direct identifiers learned from the real values because the user asked (not replaced)
     keep: tuple[str, ...] = ()
+    #: columns the user declared direct identifiers (replaced or dropped whatever the detector found)
+    identifiers: tuple[str, ...] = ()
     #: interim scores and early stopping of a neural fit (:class:`synthnb.generators.monitor.MonitorOptions`)
     monitor: Any = None
 
@@ -46,6 +48,8 @@ class FitSpec:
             "target": self.target,
             "params": dict(sorted(self.params.items())),
             "keep": list(self.keep),
+            # only when declared: which columns are replaced decides the bytes, so it is part of the recipe
+            **({"identifiers": list(self.identifiers)} if self.identifiers else {}),
             # only when watched: a stopping rule decides the bytes, so it is part of the recipe
             **({"monitor": self.monitor.to_dict()} if self.monitor is not None else {}),
         }
@@ -85,6 +89,7 @@ def make_spec(
     params: Mapping[str, Any] | None = None,
     keep: str | Iterable[str] | None = None,
     monitor: Mapping[str, Any] | None = None,
+    identifiers: str | Iterable[str] | None = None,
 ) -> FitSpec:
     """Validate the arguments of ``synthnb.fit`` against the source table's columns."""
     columns = list(columns)
@@ -131,6 +136,14 @@ def make_spec(
     kept = split_columns(keep)
     for col in kept:
         _check_column(col, columns, "keep")
+    declared = split_columns(identifiers)
+    for col in declared:
+        _check_column(col, columns, "identifiers")
+        if col in kept:
+            raise SynthnbError(
+                f"column {col!r} is in both keep= and identifiers=: keep= learns a detected identifier from the real "
+                f"values, identifiers= replaces it with fakes (or drops it). Name {col!r} in one of them only."
+            )
     params = dict(params or {})
     epochs = params.get("epochs")
     if epochs is not None:
@@ -153,6 +166,7 @@ def make_spec(
         target=target,
         params=params,
         keep=kept,
+        identifiers=declared,
         monitor=watch,
     )
 

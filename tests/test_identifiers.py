@@ -345,3 +345,469 @@ def test_quasi_identifiers_stay_data_even_where_sdv_would_fake_them_by_name():
     assert set(run.synthetic["city"]) <= set(df["city"]) and set(run.synthetic["postcode"]) <= set(df["postcode"])
     columns = run.synthesizer.get_metadata().to_dict()["tables"]["table"]["columns"]
     assert columns["city"]["sdtype"] == "categorical" and columns["postcode"]["sdtype"] == "categorical"
+
+
+# --- issue 19: null markers, names in any letter case, ordinary columns that are not identifiers --------
+
+HOSPITALS = ["St. Mary's Hospital", "Riverside General", "Mercy Medical Center", "the county clinic"]
+
+
+def incident_table(n: int = 1200, marker: str = "\\N", share: float = 0.6, seed: int = 0) -> pd.DataFrame:
+    """Incident reports as a MySQL dump writes them: most narratives missing as ``\\N``, the rest real text."""
+    rng = np.random.default_rng(seed)
+    openings = ["Patient", "Resident", "Visitor", "Staff member", "Driver", "Pedestrian"]
+    events = [
+        "slipped on a wet floor near the lift",
+        "fell from the bed during the night shift",
+        "was struck by a reversing delivery van in the car park",
+        "reported chest pain after climbing the stairs",
+        "was found unresponsive in the day room",
+        "cut a hand on a broken window in the corridor",
+    ]
+    after = [
+        "and was taken to {h} for an x-ray",
+        "and was seen by the duty nurse, no injury recorded",
+        "and was transferred to {h} by ambulance at {t}",
+        "; family informed, incident reviewed by the ward manager",
+    ]
+    narratives = []
+    for _ in range(n):
+        text = f"{rng.choice(openings)} {rng.choice(events)} {rng.choice(after)}"
+        text = text.format(h=rng.choice(HOSPITALS), t=f"{rng.integers(0, 24):02d}:{rng.integers(0, 60):02d}")
+        narratives.append(f"{text} (report {rng.integers(100, 999)}).")
+    narrative = np.where(rng.random(n) < share, marker, narratives)
+    return pd.DataFrame(
+        {
+            "incident_id": rng.permutation(n) + 40_000,
+            "ward": rng.choice(["A1", "A2", "B1", "ICU"], n),
+            "severity": rng.choice(["minor", "moderate", "severe"], n, p=[0.7, 0.25, 0.05]),
+            "narrative": narrative,
+            "reporter_email": np.where(
+                rng.random(n) < 0.3, "NULL", [f"{_word(rng, 2).lower()}{i}@trust.example.net" for i in range(n)]
+            ),
+        }
+    )
+
+
+@pytest.mark.parametrize("marker", ["\\N", ".", "NA", "N/A", "NULL", "null", "-", "?", "", "  "])
+def test_a_narrative_that_is_mostly_null_markers_is_free_text(marker):
+    df = incident_table(marker=marker)
+    assert (df["narrative"] == marker).mean() > 0.55  # the most common value is the marker
+    roles = {r.column: r for r in detect_identifiers(df)}
+    assert roles["narrative"].kind == "free_text" and roles["narrative"].action == "drop", roles.get("narrative")
+    assert roles["reporter_email"].kind == "email"  # 30 % NULL does not hide the e-mails either
+    assert "ward" not in roles and "severity" not in roles
+
+
+def test_a_fit_drops_the_narrative_and_keeps_the_markers_of_a_replaced_column():
+    df = incident_table()
+    before = frame_hash(df)
+    run = synthnb.fit(df, model="cart", seed=0)
+    assert frame_hash(df) == before
+    syn = run.synthetic
+    assert "narrative" not in syn.columns
+    # no real narrative anywhere in the output (the issue's fit exported 245 of them)
+    real_text = set(df["narrative"]) - {"\\N"}
+    assert not syn.astype(str).isin(real_text).any().any()
+    # the e-mail column's NULL markers stay NULL at about their share; every other value is a fake
+    emails = syn["reporter_email"]
+    assert abs((emails == "NULL").mean() - (df["reporter_email"] == "NULL").mean()) < 0.06
+    others = emails[emails != "NULL"]
+    assert others.str.endswith(("@example.com", "@example.org", "@example.net")).all()
+    assert not others.isin(set(df["reporter_email"])).any()
+
+
+def lower_case_people(n: int = 7214, seed: int = 0) -> pd.DataFrame:
+    """A register of people like COMPAS's: first, last and full names written in lower case, plus categories.
+
+    Names are drawn from Faker's en_US (70 %) and es_MX (30 %) locales, and a tenth are names of no list at all.
+    """
+    from faker import Faker
+
+    rng = np.random.default_rng(seed)
+    us, mx = Faker("en_US"), Faker("es_MX")
+    us.seed_instance(seed)
+    mx.seed_instance(seed + 1)
+    firsts, lasts = [], []
+    for _ in range(n):
+        fake = mx if rng.random() < 0.3 else us
+        first, last = fake.first_name(), fake.last_name()
+        if rng.random() < 0.1:
+            first = _word(rng, 2)
+        if rng.random() < 0.1:
+            last = _word(rng, 3)
+        firsts.append(first.lower())
+        lasts.append(last.lower())
+    return pd.DataFrame(
+        {
+            "first": firsts,
+            "last": lasts,
+            "name": [f"{a} {b}" for a, b in zip(firsts, lasts, strict=True)],
+            "sex": rng.choice(["male", "female"], n, p=[0.8, 0.2]),
+            "race": rng.choice(["african-american", "caucasian", "hispanic", "other", "asian"], n),
+            "marital_status": rng.choice(["single", "married", "divorced", "widowed", "separated"], n),
+            "education": rng.choice(["high school", "some college", "bachelors", "none"], n),
+            "charge_degree": rng.choice(["f", "m"], n),
+            "priors_count": rng.poisson(3, n),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def register():
+    return lower_case_people()
+
+
+@pytest.mark.parametrize("blind", [False, True], ids=["named", "col_i"])
+def test_lower_case_names_are_found_by_their_tokens(register, blind):
+    df = register.set_axis([f"col_{i}" for i in range(register.shape[1])], axis=1) if blind else register
+    roles = {str(r.column): r for r in detect_identifiers(df)}
+    label = dict(zip(register.columns, df.columns, strict=True))
+    assert roles[label["first"]].kind == "first_name", roles[label["first"]]
+    assert roles[label["last"]].kind == "last_name", roles[label["last"]]
+    assert roles[label["name"]].kind == "person_name", roles[label["name"]]
+    for col in ("education", "charge_degree", "priors_count"):
+        assert label[col] not in roles, roles[label[col]]
+    for col in ("sex", "race", "marital_status"):  # demographic by name, never names by content
+        assert label[col] not in roles or roles[label[col]].role == "quasi"
+    if blind:  # the reason says what was read
+        assert "known given names or surnames" in roles[label["name"]].reason
+
+
+def test_a_default_fit_learns_no_real_lower_case_name(register):
+    run = synthnb.fit(register, model="cart", seed=0)
+    syn = run.synthetic
+    for col in ("first", "last", "name"):
+        assert not syn[col].str.strip().str.casefold().isin(set(register[col])).any(), col
+        assert (syn[col] == syn[col].str.lower()).all(), f"{col}: fakes are written in the real column's case"
+    assert syn["name"].str.fullmatch(r"\S+ \S+").all()
+    assert set(syn["education"]) <= set(register["education"])  # the categories were learned
+
+
+def test_word_columns_in_lower_case_are_not_names():
+    """Long-tailed word columns whose words are sometimes names, and categories whose values are names."""
+    from faker import Faker
+
+    fake = Faker("en_US")
+    fake.seed_instance(3)
+    rng = np.random.default_rng(3)
+    n = 3000
+    makes = ["chevrolet", "ford", "plymouth", "buick", "dodge", "amc", "toyota", "datsun", "volkswagen", "pontiac"]
+    models = ["chevelle", "malibu", "torino", "fury", "skylark", "hornet", "corolla", "rabbit", "catalina", "impala"]
+    trims = ["", " sst", " brougham", " custom", " deluxe", " wagon", " 2+2", " gl"]
+    df = pd.DataFrame(
+        {
+            "word": [fake.word() for _ in range(n)],  # Faker's lorem list: 'may', 'will', 'rose' ... sometimes
+            "job": [fake.job().lower() for _ in range(n)],
+            "car": [f"{rng.choice(makes)} {rng.choice(models)}{rng.choice(trims)}" for _ in range(n)],
+            "colour": [fake.color_name().lower() for _ in range(n)],
+            "skin": rng.choice(["White", "Black", "Asian", "Amer-Indian-Eskimo", "Other"], n),
+            "surname_like": rng.choice(["Jefferson", "Washington", "Franklin", "Jackson", "Madison"], n),
+            "given_like": rng.choice(["June", "May", "April", "Summer", "Autumn", "Winter"], n),
+        }
+    )
+    assert detect_identifiers(df) == ()
+
+
+def test_a_repeated_set_of_names_is_a_category_not_a_name():
+    rng = np.random.default_rng(4)
+    n = 2000
+    doctors = ["Alice Smith", "Bob Jones", "Carla Diaz", "Dan Lee", "Eve Brown", "Frank Moore", "Gina Hall"]
+    counties = [f"{c}" for c in ("Cook", "Harris", "Maricopa", "King", "Wayne", "Polk", "Clark", "Lake", "Marion")]
+    suffixes = ("ford", "ton", "ley", "wick", "more", "field", "worth", "by", "ham", "stead", "ridge", "dale")
+    counties += [f"{a}{b}" for a in ("Ash", "Bel", "Cal", "Dor") for b in suffixes]
+    df = pd.DataFrame(
+        {"doctor": rng.choice(doctors, n), "county_seat": rng.choice(counties, n), "x": rng.normal(size=n)}
+    )
+    assert len(set(df["county_seat"])) > 50  # a long list of capitalised single words, but each on ~35 rows
+    assert detect_identifiers(df.rename(columns={"county_seat": "c"})) == ()  # a category (before: last_name)
+
+
+def test_times_of_day_are_data_not_ip_addresses():
+    rng = np.random.default_rng(5)
+    secs = rng.integers(0, 86_400, 900)
+    df = pd.DataFrame(
+        {
+            "t_hms": [f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}" for s in secs],
+            "t_hm": [f"{s // 3600:02d}:{s % 3600 // 60:02d}" for s in secs],
+            "t_frac": [f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}.{s % 97:02d}" for s in secs],
+            "t_ampm": [f"{s // 3600 % 12 + 1}:{s % 3600 // 60:02d} {'am' if s < 43_200 else 'pm'}" for s in secs],
+            "ipv6": [":".join(f"{x:x}" for x in rng.integers(0, 2**16, 8)) for _ in secs],
+            "ipv6_short": [f"fe80::{rng.integers(1, 2**16):x}:{rng.integers(1, 2**16):x}" for _ in secs],
+        }
+    )
+    roles = {r.column: r.kind for r in detect_identifiers(df)}
+    assert roles == {"ipv6": "ip_address", "ipv6_short": "ip_address"}
+
+
+def test_iso_timestamps_are_dates_not_record_ids():
+    rng = np.random.default_rng(6)
+    stamps = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 10**8, 700), unit="s")
+    df = pd.DataFrame(
+        {
+            "z": [t.strftime("%Y-%m-%dT%H:%M:%SZ") for t in stamps],  # "2024-02-19T13:04:08Z"
+            "frac_offset": [t.strftime("%Y-%m-%dT%H:%M:%S.%f") + "+01:00" for t in stamps],
+            "space_ms": [t.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] for t in stamps],
+            "us_clock": [f"{t.month}/{t.day}/{t.strftime('%y')} {t.hour}:{t.minute:02d}" for t in stamps],
+            "month_name": [t.strftime("%d %b %Y") for t in stamps],
+            "born": [t.strftime("%Y-%m-%dT%H:%M:%SZ") for t in stamps],
+        }
+    )
+    roles = {r.column: (r.role, r.kind) for r in detect_identifiers(df)}
+    expected = {c: ("quasi", "date") for c in df.columns}
+    expected["born"] = ("quasi", "date_of_birth")
+    assert roles == expected
+
+
+STATES = (
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR "
+    "PA RI SC SD TN TX UT VT VA WA WV WI WY"
+).split()
+COUNTIES = (
+    "Los Angeles|Cook|Harris|Maricopa|San Diego|Orange|Miami-Dade|Dallas|Kings|Riverside|Jefferson|Washington|"
+    "Franklin|Jackson|Monroe|Madison|Clay|Lincoln|Marion|Wayne|Hamilton|Polk|Greene|Warren|Montgomery|Union|Lake|"
+    "Douglas|Marshall|Grant|Carroll|Johnson|Shelby|Clark|Lee|Boone|Adams|Calhoun|Morgan|Putnam"
+).split("|")
+
+
+def test_state_region_and_county_columns_are_not_names():
+    rng = np.random.default_rng(7)
+    regions = [f"{c}-{r}" for c, rs in {"US": STATES[:12], "GB": ["ENG", "SCT", "WLS", "NIR"]}.items() for r in rs]
+    regions += ["DE-BY", "FR-IDF", "NL-NH", "ES-MD", "AU-NSW", "CA-ON"]
+    n = 1500
+    df = pd.DataFrame(
+        {
+            "state": rng.choice(STATES, n),
+            "st": rng.choice(STATES, n),  # the name says nothing useful
+            "iso_region": rng.choice(regions, n),
+            "county": rng.choice(COUNTIES, n),
+            "county_name": rng.choice([f"{c} County" for c in COUNTIES] + ["Orleans Parish", "Nome Census Area"], n),
+            "y": rng.normal(size=n),
+        }
+    )
+    assert detect_identifiers(df) == ()
+    # one row per state, county or region: every value distinct, still not a name or a record id
+    one_each = pd.DataFrame({"state": STATES, "county": COUNTIES + COUNTIES[:10], "code": (regions * 3)[:50]})
+    assert detect_identifiers(one_each) == ()
+    assert detect_identifiers(pd.DataFrame({"c": [f"{c} County" for c in COUNTIES]})) == ()
+
+
+def test_numbers_stored_as_text_are_not_record_ids():
+    rng = np.random.default_rng(8)
+    n = 900
+    dose = np.array([f"{x:.3f}" for x in rng.gamma(2.0, 3.0, n)], dtype=object)
+    dose[rng.random(n) < 0.1] = "."  # SAS / Stata's missing value
+    count = np.array([str(x) for x in rng.integers(0, 100_000, n)], dtype=object)
+    count[rng.random(n) < 0.1] = ""
+    df = pd.DataFrame(
+        {
+            "dose": dose,  # "6.745"
+            "count": count,
+            "amount": [f"{x:,.2f}" for x in rng.gamma(2.0, 2_000.0, n)],  # "1,234.56"
+            "share": [f"{x:.1f}%" for x in rng.uniform(0, 100, n)],
+            "tiny": [f"{x:.3e}" for x in rng.uniform(0, 1e-3, n)],
+        }
+    )
+    assert df["dose"][df["dose"] != "."].nunique() / (df["dose"] != ".").sum() > 0.9  # near-unique, like an id
+    assert detect_identifiers(df) == ()
+    # read as numbers, the id rules still apply: a running number, or a named id
+    df["row"] = [str(i) for i in range(1, n + 1)]
+    df["patient_id"] = [str(x) for x in rng.permutation(n) + 1]
+    df["code"] = [f"{x:06d}" for x in rng.permutation(n) * 7]  # "000693": zero-padded, a code (rule 15)
+    roles = {r.column: r.kind for r in detect_identifiers(df)}
+    assert roles == {"row": "record_id", "patient_id": "record_id", "code": "record_id"}
+
+
+def test_a_fit_keeps_ordinary_columns_as_data():
+    """Times, timestamps, states and numbers-as-text reach the generator: none is faked into nonsense."""
+    rng = np.random.default_rng(9)
+    n = 600
+    secs = rng.integers(0, 86_400, n)
+    stamps = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 10**7, n), unit="s")
+    df = pd.DataFrame(
+        {
+            "time": [f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}" for s in secs],
+            "stamp": [t.strftime("%Y-%m-%dT%H:%M:%SZ") for t in stamps],
+            "state": rng.choice(STATES, n),
+            "dose": [f"{x:.3f}" for x in rng.gamma(2.0, 3.0, n)],
+        }
+    )
+    run = synthnb.fit(df, model="cart", seed=0)
+    assert [r for r in run.identifiers if r.role == "direct"] == []
+    assert set(run.synthetic["state"]) <= set(STATES)
+    assert run.synthetic["time"].astype(str).str.fullmatch(r"\d\d:\d\d:\d\d").all()
+
+
+def test_year_and_no_columns_of_time_series_are_data():
+    n = 100
+    df = pd.DataFrame(
+        {
+            "year": np.arange(1871, 1871 + n),  # a time series' clock, in row order
+            "YEAR": np.arange(1700.0, 1700.0 + n),
+            "smoking_no_cancer_no": np.arange(n) * 3 + 7,  # "no" is not "number" here ... but it runs in order
+            "volume": np.random.default_rng(1).normal(1000, 100, n),
+        }
+    )
+    roles = {r.column: r.kind for r in detect_identifiers(df)}
+    assert roles == {"smoking_no_cancer_no": "record_id"}  # a running number stays an id (rule 1)
+    shuffled = df.assign(smoking_no_cancer_no=np.random.default_rng(2).permutation(n))
+    assert detect_identifiers(shuffled) == ()  # not by its name (rule 2: "no" only as the last word, once)
+    assert {
+        r.column for r in detect_identifiers(pd.DataFrame({"case_no": np.random.default_rng(3).permutation(n)}))
+    } == {"case_no"}
+
+
+# --- identifiers=: the user declares a column a direct identifier ----------------------------------------
+
+
+def staff_table(n: int = 400, seed: int = 0) -> pd.DataFrame:
+    """Shifts of a ward: a staff code the detector cannot know (few values, like a category), short notes, data."""
+    rng = np.random.default_rng(seed)
+    staff = [f"N{rng.integers(10, 99)}" for _ in range(12)]
+    return pd.DataFrame(
+        {
+            "staff": rng.choice(staff, n),
+            "badge": rng.integers(1000, 1100, n),  # numbers with repeats: data to the detector
+            "note": rng.choice(["late", "swap with J", "sick", "training", "ok"], n),
+            "contact": [f"{_word(rng, 2).lower()}{i}@ward.example.org" for i in range(n)],
+            "hours": rng.normal(8, 1.5, n).round(2),
+            "when": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, n), unit="D"),
+            "night": rng.random(n) < 0.3,
+        }
+    )
+
+
+def test_declared_identifiers_are_replaced_and_recorded():
+    df = staff_table()
+    before = frame_hash(df)
+    assert {r.column for r in detect_identifiers(df) if r.role == "direct"} == {"contact"}  # staff is missed
+    run = synthnb.fit(df, model="cart", seed=1, identifiers=["staff", "badge", "contact"])
+    assert frame_hash(df) == before
+    roles = {r.column: r for r in run.identifiers}
+    assert (roles["staff"].kind, roles["staff"].action) == ("record_id", "replace")
+    assert (roles["badge"].kind, roles["badge"].action) == ("record_id", "replace")
+    assert roles["contact"].kind == "email"  # declared and detected: the detected kind is kept
+    for col in ("staff", "badge", "contact"):
+        assert roles[col].reason.startswith("declared by the user"), roles[col].reason
+    assert "the detector agrees" in roles["contact"].reason
+    syn = run.synthetic
+    assert list(syn.columns) == list(df.columns) and (syn.dtypes == df.dtypes).all()
+    assert not syn["staff"].isin(set(df["staff"])).any()
+    assert syn["staff"].str.fullmatch(r"N\d\d").all()  # same format: the shared N stays, digits are redrawn
+    assert syn["staff"].nunique() <= df["staff"].nunique()  # a repeated code stays repeated
+    assert syn["badge"].min() > df["badge"].max()  # integer ids continue past the real maximum
+    assert run.spec.identifiers == ("staff", "badge", "contact")
+    assert run.spec.to_dict()["identifiers"] == ["staff", "badge", "contact"]
+    assert "identifiers" not in synthnb.fit(df, model="cart", seed=1, rows=20).spec.to_dict()  # absent unless declared
+
+
+def test_a_declared_free_text_column_is_dropped():
+    df = incident_table(n=300, share=0.0)
+    df["summary"] = df["narrative"]
+    run = synthnb.fit(df.drop(columns="narrative"), model="cart", seed=0, identifiers="summary,ward")
+    roles = {r.column: r for r in run.identifiers}
+    assert (roles["summary"].kind, roles["summary"].action) == ("free_text", "drop")
+    assert "summary" not in run.synthetic.columns
+    assert not run.synthetic["ward"].isin(set(df["ward"])).any()
+
+
+def test_declaring_a_wrong_column_is_an_error():
+    df = staff_table(n=100)
+    with pytest.raises(SynthnbError, match=r"identifiers column 'staf' is not in the table\. Did you mean 'staff'"):
+        synthnb.fit(df, model="cart", identifiers=["staf"])
+    with pytest.raises(SynthnbError, match="'contact' is in both keep= and identifiers="):
+        synthnb.fit(df, model="cart", identifiers=["contact"], keep=["contact"])
+    with pytest.raises(SynthnbError, match=r"'when' holds dates.*df\.drop\(columns=\['when'\]\)"):
+        synthnb.fit(df, model="cart", identifiers=["when"])
+    with pytest.raises(SynthnbError, match="'night' holds true/false values"):
+        synthnb.fit(df, model="cart", identifiers=["night"])
+    with pytest.raises(SynthnbError, match="identifiers column 'nope' is not in the table"):
+        detect_identifiers(df, identifiers=["nope"])
+
+
+def test_the_provenance_cell_recreates_a_fit_with_declared_identifiers():
+    from synthnb.fingerprint import frame_digest
+    from synthnb.provenance.cell import provenance_cell_source
+    from synthnb.provenance.record import provenance_record
+
+    df = staff_table(n=200)
+    run = synthnb.fit(df, model="cart", seed=3, identifiers=["staff"])
+    rec = provenance_record(run, "shifts_syn", "shifts")
+    assert rec["generator"]["identifiers"] == ["staff"]
+    assert {r["column"]: r["action"] for r in rec["identifiers"]}["staff"] == "replace"
+    json.dumps(rec)
+    cell = provenance_cell_source(run, "shifts_syn", "shifts")
+    assert "identifiers=['staff']," in cell
+    namespace = {"shifts": df}
+    exec(cell, namespace)
+    assert frame_digest(namespace["shifts_syn"]) == run.synthetic_sha256
+    # without the declaration the same recipe gives other bytes: the cell must carry it
+    assert synthnb.fit(df, model="cart", seed=3).synthetic_sha256 != run.synthetic_sha256
+
+
+def test_the_fit_magic_takes_identifier_columns(ip):
+    from IPython.utils.capture import capture_output
+
+    ip.user_ns["shifts"] = staff_table(n=150)
+    with capture_output():
+        assert ip.run_cell(
+            "%synth fit shifts --model cart --identifier staff --identifier badge,note --no-report"
+        ).success
+    run = ip.magics_manager.registry["SynthMagics"].runs["shifts_syn"]
+    assert run.spec.identifiers == ("staff", "badge", "note")
+    assert {r.column for r in run.identifiers if r.reason.startswith("declared")} == {"staff", "badge", "note"}
+    with capture_output() as cap:
+        ip.run_cell("%synth fit shifts --model cart --identifier stafff --no-report")
+    shown = cap.stdout + cap.stderr + "".join(o.data.get("text/plain", "") for o in cap.outputs)
+    assert "identifiers column 'stafff' is not in the table. Did you mean 'staff'" in shown
+
+
+# --- real tables that ship inside installed packages: nothing ordinary is misread -------------------------
+
+
+def _real_tables():
+    """Tables bundled with vega_datasets, statsmodels, palmerpenguins and scikit-learn (no download)."""
+    import palmerpenguins
+    import statsmodels.datasets as smd
+    from sklearn import datasets as skd
+    from vega_datasets import local_data
+
+    yield "vega.la-riots", local_data.la_riots()
+    for name in ("airports", "cars", "driving", "wheat", "seattle_weather", "stocks", "barley", "us_employment"):
+        yield f"vega.{name}", getattr(local_data, name)()
+    for name in ("fertility", "grunfeld", "statecrime", "cpunish", "nile", "sunspots", "elnino", "china_smoking"):
+        yield f"sm.{name}", getattr(smd, name).load_pandas().data
+    for name in ("anes96", "fair", "randhie", "star98", "modechoice", "copper", "macrodata"):
+        yield f"sm.{name}", getattr(smd, name).load_pandas().data
+    yield "penguins", palmerpenguins.load_penguins()
+    yield "penguins_raw", palmerpenguins.load_penguins_raw()
+    for loader in ("load_iris", "load_wine", "load_breast_cancer", "load_diabetes"):
+        yield f"sk.{loader}", getattr(skd, loader)(as_frame=True).frame
+
+
+#: the only direct identifiers in those tables (a steward's reading): the dead of the 1992 riots, penguins' ids
+REAL_DIRECT = {
+    "vega.la-riots": {"first_name": "first_name", "last_name": "last_name", "address": "address"},
+    "penguins_raw": {"Individual ID": "record_id", "Comments": "free_text"},
+}
+
+
+def test_real_bundled_tables_are_read_as_a_steward_reads_them():
+    pytest.importorskip("statsmodels")
+    pytest.importorskip("vega_datasets")
+    pytest.importorskip("palmerpenguins")
+    seen = 0
+    for name, df in _real_tables():
+        roles = detect_identifiers(df)
+        direct = {str(r.column): r.kind for r in roles if r.role == "direct"}
+        assert direct == REAL_DIRECT.get(name, {}), (name, direct)
+        seen += 1
+    assert seen == 30
+    tables = dict(_real_tables())
+    airports = {r.column: r.kind for r in detect_identifiers(tables["vega.airports"])}
+    assert airports == {"city": "demographic", "country": "demographic"}  # state codes: data; names: no names
+    fertility = {r.column: r.kind for r in detect_identifiers(tables["sm.fertility"])}
+    assert fertility == {"Country Name": "demographic", "Country Code": "demographic"}
+    # time series: the running year is data, not a record id (it was one before issue 19)
+    for name in ("sm.nile", "sm.sunspots", "sm.elnino", "vega.driving", "vega.wheat"):
+        assert detect_identifiers(tables[name]) == (), name

@@ -121,6 +121,7 @@ def summary_cell_source(board, df_name: str) -> str:
             "sensitive": list(spec.sensitive),
             "target": spec.target,
             **({"keep": list(spec.keep)} if spec.keep else {}),
+            **({"identifiers": list(spec.identifiers)} if spec.identifiers else {}),
             **dict(sorted(spec.params.items())),
         }
         call = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())

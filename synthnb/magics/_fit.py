@@ -5,7 +5,7 @@ from __future__ import annotations
 from IPython.core.magic_arguments import argument, magic_arguments
 
 from synthnb.magics._args import parse, require_frame
-from synthnb.spec import check_identifier
+from synthnb.spec import check_identifier, split_columns
 
 __all__ = ["fit_command", "parse_fit"]
 
@@ -31,6 +31,14 @@ __all__ = ["fit_command", "parse_fit"]
     help="comma-separated direct identifiers to learn from the real values instead of replacing them",
 )
 @argument(
+    "--identifier",
+    dest="identifiers",
+    action="append",
+    default=None,
+    help="a column to treat as a direct identifier (replaced with fakes, or dropped if free text) whatever the "
+    "detector found; repeat it or give a comma-separated list",
+)
+@argument(
     "--monitor-every",
     type=int,
     default=None,
@@ -49,7 +57,7 @@ def fit_command(line):
 
     Direct identifiers (names, e-mails, phones, addresses, record numbers, URLs, IP addresses, free
     text) are detected by content and shown before fitting; they are replaced with fake values (or
-    dropped) unless named in --keep.
+    dropped) unless named in --keep; --identifier COL declares a column one that the detector missed.
 
     Example: %synth fit adult --model ctgan --epochs 50 --sensitive sex,race --target income
 
@@ -98,6 +106,7 @@ def execute(magics, rest: str):
         sensitive=args.sensitive,
         target=args.target,
         keep=args.keep,
+        identifiers=[c for item in args.identifiers for c in split_columns(item)] if args.identifiers else None,
         monitor_every=args.monitor_every,
         monitor_rows=args.monitor_rows,
         patience=args.patience,

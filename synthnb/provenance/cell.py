@@ -23,8 +23,8 @@ def provenance_cell_source(run, name: str, df_name: str) -> str:
 
     The cell calls :func:`synthnb.reproduce` once, with the whole recipe written out as
     literals: model, parameters, seed, rows, holdout, sensitive columns, target and (when the user
-    overrode the replacement of a direct identifier) keep, the source
-    table's fingerprint, the synthetic table's digest and the library versions. Running it in a
+    overrode the replacement of a direct identifier) keep, (when the user declared direct identifiers)
+    identifiers, the source table's fingerprint, the synthetic table's digest and the library versions. Running it in a
     fresh kernel refits and checks the bytes; running it where *name* already holds the recorded
     table only confirms it ("Run all" does not refit twice). It never appends cells.
 
@@ -56,6 +56,7 @@ def provenance_cell_source(run, name: str, df_name: str) -> str:
         ("sensitive", gen["sensitive"]),
         ("target", gen["target"]),
         *([("keep", gen["keep"])] if gen.get("keep") else []),
+        *([("identifiers", gen["identifiers"])] if gen.get("identifiers") else []),
         *_monitor_kwargs(gen),
         ("source_sha256", src["sha256"]),
         ("source_rows", src["rows"]),

@@ -31,12 +31,12 @@ def provenance_record(run, name: str, df_name: str | None = None) -> dict[str, A
     -------
     dict
         ``synthetic`` (always True), ``name``, ``source`` (fingerprint, shape, column names and
-        types; never values), ``generator`` (model, parameters, seed, holdout, sensitive,
-        target, keep; ``monitor`` for a watched neural fit: interval, rows, patience, epochs run, stop
-        epoch and the interim scores), ``output`` (rows, columns, sha256 of the canonical CSV), ``split`` (fitted and
-        held-out row counts), ``identifiers`` (every detected direct and quasi-identifier with its kind,
-        reason and action: replace, drop, keep by override, or data), ``versions``, ``created`` and
-        ``timings``.
+        types; never values), ``generator`` (model, parameters, seed, holdout, sensitive, target, keep;
+        ``identifiers`` when the user declared some; ``monitor`` for a watched neural fit: interval, rows,
+        patience, epochs run, stop epoch and the interim scores), ``output`` (rows, columns, sha256 of the
+        canonical CSV), ``split`` (fitted and held-out row counts), ``identifiers`` (every detected direct and
+        quasi-identifier with its kind, reason and action: replace, drop, keep by override, or data),
+        ``versions``, ``created`` and ``timings``.
     """
     from synthnb.generators import MODELS
 
@@ -64,6 +64,8 @@ def provenance_record(run, name: str, df_name: str | None = None) -> dict[str, A
             "sensitive": spec["sensitive"],
             "target": spec["target"],
             "keep": list(spec.get("keep", [])),
+            # columns the user declared direct identifiers (identifiers=); absent when none was
+            **({"identifiers": list(spec["identifiers"])} if spec.get("identifiers") else {}),
             # a watched neural fit: interval, rows, patience, the epochs run and where it stopped
             **({"monitor": run.monitor.to_dict()} if getattr(run, "monitor", None) is not None else {}),
         },

@@ -26,6 +26,7 @@ def reproduce(
     sensitive: Iterable[str] | None = None,
     target: str | None = None,
     keep: Iterable[str] | None = None,
+    identifiers: Iterable[str] | None = None,
     monitor_every: int | None = None,
     monitor_rows: int | None = None,
     patience: int | None = None,
@@ -51,9 +52,9 @@ def reproduce(
     ----------
     source : pandas.DataFrame
         The real table. It is never modified.
-    model, seed, rows, holdout, params, sensitive, target, keep
+    model, seed, rows, holdout, params, sensitive, target, keep, identifiers
         The recipe, as :func:`synthnb.fit` takes it (*keep*: direct identifiers learned from the real
-        values by override).
+        values by override; *identifiers*: columns the user declared direct identifiers).
     monitor_every, monitor_rows, patience
         How a neural fit was watched (see :func:`synthnb.fit`); with a patience they decide the epoch
         training stopped at, so an early-stopped table is re-created by stopping at the same epoch.
@@ -153,6 +154,7 @@ def reproduce(
         sensitive=list(sensitive or []) or None,
         target=target,
         keep=list(keep or []) or None,
+        identifiers=list(identifiers or []) or None,
         monitor_every=monitor_every,
         monitor_rows=monitor_rows,
         patience=patience,
