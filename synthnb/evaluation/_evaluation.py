@@ -39,19 +39,44 @@ class Evaluation:
         self.fingerprint = fingerprint
         self.run_name = run_name
         self.spec = spec
+        #: section -> its latest progress event while it computes
+        self._progress: dict[str, Any] = {}
+        ctx.listeners.append(self._note_progress)
 
     def __getstate__(self):
         # locks belong to one process: an evaluation computed in a worker (synthnb.compare) travels without them
+        from dataclasses import replace
+
         state = self.__dict__.copy()
         del state["_lock"], state["_locks"]
         state["_pending"] = {}  # a comparison under way belongs to this process's worker
+        state["_ctx"] = replace(self._ctx, listeners=[])  # listeners (widgets, closures) belong to this process
+        state["_progress"] = {}
         return state
 
     def __setstate__(self, state):
         state.setdefault("_pending", {})
+        state.setdefault("_progress", {})
         self.__dict__.update(state)
         self._lock = threading.RLock()
         self._locks = {name: threading.Lock() for name in self._names}
+        self._ctx.listeners.append(self._note_progress)
+
+    def _note_progress(self, event) -> None:
+        self._progress[event.stage] = event
+
+    def watch(self, callback) -> Evaluation:
+        """Call *callback* with a :class:`synthnb.progress.ProgressEvent` as long sections advance.
+
+        The event's ``stage`` is the section's name, ``done``/``total`` its steps (column pairs, columns) and
+        ``message`` what they are. Returns the evaluation.
+        """
+        self._ctx.listeners.append(callback)
+        return self
+
+    def progress_of(self, name: str):
+        """The latest progress event of section *name* while it computes; None once done or before it starts."""
+        return None if name in self._done else self._progress.get(name)
 
     # --- computing -------------------------------------------------------------------------------------
     @property
@@ -279,6 +304,7 @@ def evaluate(
     direct_identifiers=None,
     cache=None,
     profile: bool | str | None = None,
+    progress=None,
 ) -> Evaluation:
     """Evaluate a synthetic table against the real one: fidelity, utility, privacy and fairness.
 
@@ -318,6 +344,9 @@ def evaluate(
         Start building the ydata-profiling comparison at once (True or "minimal": the minimal one; "full": the
         full one), in a second process beside the sections; ``ev.profile()`` and ``ev.to_html(...,
         include_profile=True)`` then wait only for what is left. Default: built when first asked for.
+    progress : callable, optional
+        Called with a :class:`synthnb.progress.ProgressEvent` (stage: the section's name) as long sections
+        advance; ``ev.watch(callback)`` adds one later.
     cache : synthnb.evaluation._cache.RealSideCache, optional
         Where real-side work (the real-trained model, the real rows' encodings) is kept per source and reused
         by the next evaluation of the same source; default the process-wide one (two sources). A session
@@ -403,6 +432,8 @@ def evaluate(
         fingerprint = source_fingerprint(ctx.real)["sha256"]
     wanted = _wanted(ctx, sections)
     ev = Evaluation(ctx, sections=wanted, fingerprint=fingerprint, run_name=name, spec=spec)
+    if progress is not None:
+        ev.watch(progress)
     if profile:
         ev.start_profile(minimal=profile != "full")
     if not lazy:
