@@ -176,7 +176,8 @@ def fidelity(ctx) -> Section:
     if len(scored):
         wp = scored.head(3)
         listed = ", ".join(
-            f"{a}–{b} ({s:.2f})" for a, b, s in zip(wp["Column 1"], wp["Column 2"], wp["Score"], strict=True)
+            f"{a}–{b} ({max(s, 0.0):.2f})"  # 1 − a total variation of 1 can round to −1e-16
+            for a, b, s in zip(wp["Column 1"], wp["Column 2"], wp["Score"], strict=True)
         )
         findings.append(f"The column pairs whose relationship is reproduced worst: {listed}.")
         findings.append(

@@ -480,3 +480,26 @@ def test_a_constant_float_rounded_in_its_16th_digit_stays_within_bounds():
     ev = synthnb.evaluate(real, off, sections=["diagnostic"], direct_identifiers=[])
     assert ev["diagnostic"].tables["data_validity"].set_index("Column")["Score"]["rate"] == 0.0
     pd.testing.assert_series_equal(off["rate"], pd.Series(np.full(n, 0.3000001), name="rate"))
+
+
+def test_progress_reaches_listeners_the_dashboard_and_survives_pickling():
+    import pickle
+
+    import synthnb
+    from synthnb.evaluation.html import dashboard_html
+
+    real = wide_table(n=120, width=30, seed=1)
+    events = []
+    ev = synthnb.evaluate(real, resampled(real), sections=["fidelity"], direct_identifiers=[], lazy=True)
+    ev.watch(events.append)
+    ev.context.progress("fidelity", 12, 435, "column pairs compared")  # as the section says it mid-way
+    assert ev.progress_of("fidelity").done == 12
+    assert 'computing… <span class="sn-section-progress">12 of 435 column pairs compared</span>' in dashboard_html(
+        ev, computed_only=True, running="fidelity"
+    )
+    events.clear()
+    ev["fidelity"]
+    assert events and events[-1].done == events[-1].total and ev.progress_of("fidelity") is None
+    copy = pickle.loads(pickle.dumps(ev))  # listeners (widgets, closures) stay in this process
+    assert copy["fidelity"].score == ev["fidelity"].score
+    assert copy.context.listeners == [copy._note_progress] and events.append in ev.context.listeners
