@@ -52,11 +52,17 @@ def show(ev, *, mode: str = "static", on_done: Callable[[object], None] | None =
     widget = Dashboard(ev)
     handle = display(widget, display_id=True)
 
+    running = {"name": None}
+    # a long section's progress events (throttled by the section) redraw its "computing…" line
+    ev.watch(lambda event: widget.refresh(running=running["name"]) if running["name"] == event.stage else None)
+
     def work() -> None:
         for name in live_order(ev.section_names):
+            running["name"] = name
             widget.refresh(running=name)
             ev.section(name)  # failures are captured inside the section
             widget.refresh()
+        running["name"] = None
         if handle is not None and widget.profile_status == "idle":
             handle.update(static_bundle(ev), raw=True)
         if on_done is not None:

@@ -83,6 +83,15 @@ class EvalContext:
     memo: dict = field(default_factory=dict, repr=False)
     #: real-side results kept across evaluations of one source (:mod:`synthnb.evaluation._cache`); None: none
     cache: Any = field(default=None, repr=False)
+    #: who is told how far a long section is (:data:`synthnb.progress.ProgressCallback`; the live dashboard)
+    listeners: list = field(default_factory=list, repr=False)
+
+    def progress(self, section: str, done: int, total: int | None, message: str = "") -> None:
+        """Tell every listener how far *section* is (stage = the section's name); a failing one is ignored."""
+        from synthnb.progress import emit
+
+        for callback in tuple(self.listeners):
+            emit(callback, section, done, total, message)
 
     @property
     def optimistic(self) -> bool:

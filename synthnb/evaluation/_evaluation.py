@@ -48,20 +48,45 @@ class Evaluation:
         self.fingerprint = fingerprint
         self.run_name = run_name
         self.spec = spec
+        #: section -> its latest progress event while it computes
+        self._progress: dict[str, Any] = {}
+        ctx.listeners.append(self._note_progress)
 
     def __getstate__(self):
         # locks belong to one process: an evaluation computed in a worker (synthnb.compare) travels without them
+        from dataclasses import replace
+
         state = self.__dict__.copy()
         del state["_lock"], state["_locks"]
         state["_pending"] = {}  # a comparison under way belongs to this process's worker
+        state["_ctx"] = replace(self._ctx, listeners=[])  # listeners (widgets, closures) belong to this process
+        state["_progress"] = {}
         return state
 
     def __setstate__(self, state):
         state.setdefault("_pending", {})
         state.setdefault("_notes", [])
+        state.setdefault("_progress", {})
         self.__dict__.update(state)
         self._lock = threading.RLock()
         self._locks = {name: threading.Lock() for name in self._names}
+        self._ctx.listeners.append(self._note_progress)
+
+    def _note_progress(self, event) -> None:
+        self._progress[event.stage] = event
+
+    def watch(self, callback) -> Evaluation:
+        """Call *callback* with a :class:`synthnb.progress.ProgressEvent` as long sections advance.
+
+        The event's ``stage`` is the section's name, ``done``/``total`` its steps (column pairs, columns) and
+        ``message`` what they are. Returns the evaluation.
+        """
+        self._ctx.listeners.append(callback)
+        return self
+
+    def progress_of(self, name: str):
+        """The latest progress event of section *name* while it computes; None once done or before it starts."""
+        return None if name in self._done else self._progress.get(name)
 
     # --- computing -------------------------------------------------------------------------------------
     @property
@@ -295,6 +320,7 @@ def evaluate(
     cache=None,
     profile: bool | str | None = None,
     propose: bool = True,
+    progress=None,
 ) -> Evaluation:
     """Evaluate a synthetic table against the real one: fidelity, utility, privacy and fairness.
 
@@ -340,6 +366,9 @@ def evaluate(
         utility, fairness and the by-group figures, and say so in the findings; when none qualifies, the findings
         say why and how to add it. A proposed target is not the privacy attack's secret, so privacy figures and
         export decisions do not change. The rules: :mod:`synthnb.evaluation._context`. False: propose nothing.
+    progress : callable, optional
+        Called with a :class:`synthnb.progress.ProgressEvent` (stage: the section's name) as long sections
+        advance; ``ev.watch(callback)`` adds one later.
     cache : synthnb.evaluation._cache.RealSideCache, optional
         Where real-side work (the real-trained model, the real rows' encodings) is kept per source and reused
         by the next evaluation of the same source; default the process-wide one (two sources). A session
@@ -427,6 +456,8 @@ def evaluate(
     wanted = _wanted(ctx, sections)
     notes = _role_notes(ctx, wanted, by_default=sections is None)
     ev = Evaluation(ctx, sections=wanted, fingerprint=fingerprint, run_name=name, spec=spec, notes=notes)
+    if progress is not None:
+        ev.watch(progress)
     if profile:
         ev.start_profile(minimal=profile != "full")
     if not lazy:

@@ -49,10 +49,15 @@ def _cell(value) -> str:
     return str(value)
 
 
+#: tables listed in full up to this many rows (a wide table's every column, worst first, found with the
+#: browser's search); the others show their first :data:`_MAX_ROWS`
+_FULL_TABLES = {"column_shapes": 2000}
+
+
 def _table(name: str, frame) -> dict[str, Any]:
     rows = [
         [_cell(v.item() if hasattr(v, "item") else v) for v in row]
-        for row in frame.head(_MAX_ROWS).itertuples(index=False)
+        for row in frame.head(_FULL_TABLES.get(name, _MAX_ROWS)).itertuples(index=False)
     ]
     return {
         "name": name.replace("_", " "),
@@ -63,11 +68,25 @@ def _table(name: str, frame) -> dict[str, Any]:
     }
 
 
-def _section_view(name: str, sec, running: str | None) -> dict[str, Any]:
+def _progress_text(event) -> str:
+    """How far a section is, in words: "12,000 of 71,253 column pairs compared" (empty when not known)."""
+    if event is None:
+        return ""
+    if event.total:
+        return f"{event.done:,} of {event.total:,} {event.message}".rstrip()
+    return event.message
+
+
+def _section_view(name: str, sec, running: str | None, progress=None) -> dict[str, Any]:
     from synthnb.evaluation.figures import figure_view, is_key
 
     if sec is None:
-        return {"name": name, "title": name.capitalize(), "status": "running" if name == running else "pending"}
+        return {
+            "name": name,
+            "title": name.capitalize(),
+            "status": "running" if name == running else "pending",
+            "progress": _progress_text(progress),
+        }
     view = {
         "name": name,
         "title": sec.title,
@@ -95,7 +114,8 @@ def dashboard_view(ev, computed_only: bool = False, running: str | None = None) 
     sections, findings, own = [], [], set()
     for name in ev.section_names:
         sec = ev.computed(name) if computed_only else ev.section(name)
-        view = _section_view(name, sec, running)
+        events = getattr(ev, "progress_of", None)
+        view = _section_view(name, sec, running, events(name) if events is not None and sec is None else None)
         sections.append(view)
         if sec is not None:
             own.update(sec.findings)
