@@ -273,6 +273,28 @@ def test_figure_and_card_colours_read_on_light_and_dark_backgrounds():
     assert figures.number(12290.0) == "12,290" and figures.number(0.0787) == "0.079"
     png = figures.figure_png(specs[2])
     assert png.startswith(b"\x89PNG") and len(png) > 2000
+    _palette_png_looks_like_the_full_colour_render(figures, specs[2], png)
+
+
+def _palette_png_looks_like_the_full_colour_render(figures, spec, png):
+    """Stored figures are 8-bit palette PNGs: a third of the bytes, the same picture (alpha kept)."""
+    import io
+
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    fig = figures.draw(spec)
+    FigureCanvasAgg(fig)
+    full = io.BytesIO()
+    fig.savefig(full, format="png", dpi=figures._DPI, transparent=True, metadata={"Software": None})
+    with Image.open(io.BytesIO(png)) as small, Image.open(io.BytesIO(full.getvalue())) as big:
+        assert small.mode == "P" and "transparency" in small.info and small.size == big.size
+        a = np.asarray(small.convert("RGBA"), dtype=float)
+        b = np.asarray(big.convert("RGBA"), dtype=float)
+    assert np.abs(a - b).mean() < 2.0  # of 255: no visible difference
+    assert len(png) < 0.6 * len(full.getvalue())
+    assert figures._palette_png(full.getvalue()) == png  # deterministic: same figure, same bytes
 
 
 def test_html_escapes_what_the_data_says(adult):

@@ -262,6 +262,21 @@ def _png(spec_json: str) -> bytes:
     FigureCanvasAgg(fig)
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=_DPI, transparent=True, metadata={"Software": None})
+    return _palette_png(out.getvalue())
+
+
+def _palette_png(png: bytes) -> bytes:
+    """The same picture as an 8-bit palette PNG (alpha kept): about a third of the bytes a notebook stores.
+
+    Charts are a few flat colours and their anti-aliased edges; 256 palette entries hold them without a
+    visible difference, and the result is deterministic (same figure, same bytes).
+    """
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        quantized = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+    out = io.BytesIO()
+    quantized.save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 
