@@ -1,7 +1,8 @@
 """The corpus run: every table of :mod:`tables` fitted, evaluated and exported in a fresh process, then checked.
 
     python tests/corpus/run_corpus.py [--models cart,gaussian_copula] [--max-rows 5000] [--timeout 300]
-                                      [--only NAME,...] [--out test-artifacts/corpus]
+                                      [--only NAME,...] [--reverse] [--out test-artifacts/corpus]
+    python tests/corpus/run_corpus.py --merge A/corpus.json,B/corpus.json --out DIR
 
 (``make corpus`` runs it with its defaults.) Each (table, model) runs in a child process of its own
 (``--one``) under a wall-clock limit; the child writes one JSON result. The rules it checks:
@@ -383,10 +384,27 @@ def render_markdown(results: list[dict], settings: dict) -> str:
     if crashes:
         lines += ["", "### Crashes (stage: exception: message)", ""]
         lines += [f"- {n} x {_md(k)}" for k, n in crashes.most_common()]
-    reasons = Counter(reason for r in results for reason in set(r.get("refusal_reasons", [])))
-    if reasons:
-        lines += ["", "## Exports refused, by the gate's reason", ""]
-        lines += [f"- {n} x {_md(k)}" for k, n in reasons.most_common()]
+    causes: dict[str, dict[str, list[str]]] = {}  # cause -> run -> columns
+    for r in results:
+        for reason in r.get("refusal_reasons", []):
+            cause, _, column = reason.partition(" in column ")
+            cols = causes.setdefault(cause, {}).setdefault(f"{r['table']} ({r['model']})", [])
+            if column:
+                cols.append(column)
+    if causes:
+        lines += ["", "## Exports refused, by the gate's reason (runs; examples)", ""]
+        for cause, runs in sorted(causes.items(), key=lambda kv: -len(kv[1])):
+            examples = [f"{run} {' '.join(cols[:3])}".strip() for run, cols in list(runs.items())[:4]]
+            lines.append(f"- {_md(cause)}: {len(runs)} runs; {_md('; '.join(examples))}")
+    kinds: dict[str, list[str]] = {}
+    for r in results:
+        for i in r.get("identifiers") or []:
+            if i["role"] == "direct":
+                kinds.setdefault(f"{i['kind']} ({i['action']})", []).append(f"{r['table']}:{i['column']}")
+    if kinds:
+        lines += ["", "## Direct identifiers detected, by kind (runs; columns, first 8)", ""]
+        for k, cols in sorted(kinds.items(), key=lambda kv: -len(kv[1])):
+            lines.append(f"- {k}: {len(cols)}; {_md(', '.join(sorted(set(cols))[:8]))}")
     nan = Counter(k for r in results for k in r.get("nan_scores", []))
     if nan:
         lines += ["", "## NaN figures in ev.scores", ""]
@@ -455,6 +473,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--only", default="", help="comma-separated table names (default: all)")
     ap.add_argument("--out", default=str(DEFAULT_OUT))
+    ap.add_argument("--reverse", action="store_true", help="the tables in reverse order")
+    ap.add_argument("--merge", default="", help="comma-separated corpus.json files to join into one report in --out")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     ap.add_argument("--model", help=argparse.SUPPRESS)
     ap.add_argument("--result", help=argparse.SUPPRESS)
@@ -466,6 +486,13 @@ def main(argv=None) -> int:
         Path(args.result).write_text(json.dumps(res, default=str))
         return 0
 
+    if args.merge:  # e.g. one run per model, made side by side
+        parts = [json.loads(Path(p).read_text()) for p in args.merge.split(",")]
+        settings = dict(parts[0]["settings"], models=[m for p in parts for m in p["settings"]["models"]])
+        js, md = write_report([r for p in parts for r in p["results"]], Path(args.out), settings)
+        print(f"wrote {md} and {js}")
+        return 0
+
     from datetime import datetime, timezone
 
     from tables import TABLES
@@ -473,6 +500,8 @@ def main(argv=None) -> int:
     import synthnb
 
     names = [t.name for t in TABLES] if not args.only else args.only.split(",")
+    if args.reverse:  # two runs, one per model, one forward and one back, cover the corpus sooner
+        names.reverse()
     models = args.models.split(",")
     settings = {
         "models": models,

@@ -167,5 +167,5 @@ def test_report_lists_outcomes_failures_and_refusals(tmp_path):
     js, md = run_corpus.write_report(results, tmp_path, {"models": ["cart"], "max_rows": 10, "timeout": 5})
     text = md.read_text()
     assert "| cart | 0 | 1 | 0 | 0 | 1 | 0 | 1 |" in text
-    assert "1 x exact copies" in text and "fit: ValueError: boom" in text
+    assert "- exact copies: 1 runs; a/x (cart)" in text and "fit: ValueError: boom" in text
     assert json.loads(js.read_text())["results"][1]["outcome"] == "crash"
