@@ -19,7 +19,7 @@
 4. **No copies beyond the held-out rate** (approved exports). On the learned columns (the input's columns less
    the identifiers replaced or dropped, which the generator never saw), the share of synthetic rows equal to a
    training row is not above the share of held-out real rows equal to a training row. Values are compared as
-   the same numbers (floats and ints alike) or the same text; missing equals missing.
+   the same numbers (integers exactly, floats as float64) or the same text; missing equals missing.
 5. **No real value of a detected identifier.** A column ``run.identifiers`` says was replaced holds none of the
    real values of that column (checked on every fit), and a dropped one is absent.
 6. **No real free text** (approved exports): no synthetic text value of 40 or more characters or 6 or more words
@@ -82,7 +82,7 @@ def sample_rows(df, max_rows: int, seed: int = 0):
 
 
 def _canon(frame):
-    """A frame of comparable cells: numbers as float64 (NaN for missing), everything else as text ('' + type)."""
+    """A frame of comparable cells: integers exactly, other numbers as float64, dates as integers, the rest as text."""
     import numpy as np
     import pandas as pd
 
@@ -91,6 +91,8 @@ def _canon(frame):
         s = frame[c]
         if pd.api.types.is_bool_dtype(s.dtype):
             out[c] = s.astype("object").map(lambda v: "\x00NA" if v is None or v is pd.NA else str(bool(v)))
+        elif pd.api.types.is_integer_dtype(s.dtype):  # exact: an 18-digit id is not rounded to a float's 16 digits
+            out[c] = s.astype("Int64")
         elif pd.api.types.is_numeric_dtype(s.dtype):
             out[c] = pd.to_numeric(s, errors="coerce").astype("float64")
         elif pd.api.types.is_datetime64_any_dtype(s.dtype):
@@ -157,7 +159,7 @@ def identifier_leaks(run, df) -> dict:
         if role.action != "replace" or col not in run.synthetic.columns:
             continue
         real = set(_canon(df[[col]])[col].dropna().tolist()) - {"\x00NA"}
-        syn = _canon(run.synthetic[[col]])[col]
+        syn = _canon(run.synthetic[[col]])[col].dropna()
         hits = [v for v in syn.tolist() if v in real and v == v]
         if hits:
             leaks[str(col)] = {"kind": role.kind, "values": len(hits), "examples": sorted(set(map(str, hits)))[:3]}

@@ -132,6 +132,12 @@ def test_identifier_and_text_leaks_are_found(small_run):
     leaked.loc[:4, "name"] = df["name"].iloc[:5].to_numpy()
     found = run_corpus.identifier_leaks(replace(run, synthetic=leaked), df)
     assert found["name"]["values"] == 5
+    # 18-digit ids (tweet ids) differ in their last digit: no float rounding may make a fake equal a real one
+    big = pd.DataFrame({"tid": [947544600918372352 + 2 * i for i in range(len(df))]})
+    tid_role = ColumnRole("tid", "direct", "record_id", "set by the test", "replace")
+    big_run = replace(run, identifiers=(tid_role,), synthetic=big + 1, real=big)
+    assert run_corpus.identifier_leaks(big_run, big) == {}
+    assert run_corpus.identifier_leaks(replace(big_run, synthetic=big + 2), big)["tid"]["values"] == len(df) - 1
     dropped = ColumnRole("name", "direct", "free_text", "set by the test", "drop")
     assert run_corpus.identifier_leaks(replace(run, identifiers=(dropped,)), df)["name"]["present_though_dropped"]
     # a one-off long real value in a column no detector flagged is still real text
