@@ -254,6 +254,10 @@ def check_one(name: str, model: str, max_rows: int, seed: int = 0) -> dict:
     return res
 
 
+def _copies_over(copies) -> bool:
+    return bool(copies) and copies["synthetic_share"] > _base(copies["holdout_share"])
+
+
 def _base(holdout_share: float) -> float:
     return 0.0 if math.isnan(holdout_share) else holdout_share
 
@@ -373,6 +377,15 @@ def render_markdown(results: list[dict], settings: dict) -> str:
             + " | ".join(str(c.get(o, 0)) for o in _OUTCOMES)
             + f" | {sum(bool(r['failures']) for r in rs)} |"
         )
+    over = [r for r in results if _copies_over(r.get("copies"))]
+    lines += [
+        "",
+        f"Copies: in {len(over)} runs more synthetic rows equal a training row on the learned columns than held-out "
+        f"rows do; {sum(r['outcome'] == 'exported' for r in over)} of them were exported anyway, "
+        f"{sum(r['outcome'] == 'refused' for r in over)} refused "
+        f"({sum(r['outcome'] == 'refused' and 'exact copies' in r.get('refusal_reasons', []) for r in over)} of "
+        "those for exact copies).",
+    ]
     lines += ["", "## Failures by class", "", "| class | runs | what | example |", "|---|---|---|---|"]
     by_class: dict[str, list[dict]] = {}
     for r in results:
