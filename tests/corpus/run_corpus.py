@@ -22,9 +22,9 @@
    the same numbers (integers exactly, floats as float64) or the same text; missing equals missing.
 5. **No real value of a detected identifier.** A column ``run.identifiers`` says was replaced holds none of the
    real values of that column (checked on every fit), and a dropped one is absent.
-6. **No real free text** (approved exports): no synthetic text value of 40 or more characters or 6 or more words
-   is a value that occurs exactly once in the real column (a one-off narrative, a tweet, a name and address):
-   this is read from the content, whatever the detector said.
+6. **No real free text** (approved exports): no synthetic text value of 40 or more characters (padding aside) or 6
+   or more words is a value that occurs exactly once in the real column (a one-off narrative, a tweet, a name and
+   address): this is read from the content, whatever the detector said.
 
 Also recorded, not failures: seconds per stage, the identifiers found, NaN figures in ``ev.scores`` and
 sections that reported an error. The tables are sampled (seeded, row order kept) to ``--max-rows`` before the
@@ -178,7 +178,9 @@ def text_leaks(run) -> dict:
         real = run.real[col].dropna()
         real = real[real.map(lambda v: isinstance(v, str))]
         counts = real.value_counts()
-        once = {v for v, n in counts.items() if n == 1 and (len(v) >= TEXT_CHARS or len(v.split()) >= TEXT_WORDS)}
+        once = {
+            v for v, n in counts.items() if n == 1 and (len(v.strip()) >= TEXT_CHARS or len(v.split()) >= TEXT_WORDS)
+        }
         if not once:
             continue
         hits = [v for v in s.dropna().tolist() if isinstance(v, str) and v in once]
