@@ -161,7 +161,7 @@ def augment(
     from synthnb._frames import check_frame
     from synthnb.api import fit
     from synthnb.fake_identifiers import with_fakes
-    from synthnb.generators.sdv_adapter import sample_group
+    from synthnb.generators import implementation
     from synthnb.spec import split_columns
 
     check_frame(df, "df")
@@ -179,10 +179,8 @@ def augment(
     n_group = int((run.train[column] == value).sum())
     if n_group < MIN_GROUP_ROWS:
         _too_few(column, value, n_group, "training rows (after holding out real rows for testing)")
-    if run.spec.model == "cart":  # the CART synthesizer conditions its own trees
-        syn = run.synthesizer.sample_conditions(rows, column, value, seed)
-    else:
-        syn = sample_group(run.synthesizer, run.spec.model, column, value, rows, seed)
+    # each generator draws the group by its own conditioning (CART: the group's own trees; SDV: its sampler)
+    syn = implementation(run.spec.model).sample_group(run.synthesizer, run.spec.model, column, value, rows, seed)
     # the generator saw (and returns) every column but the direct identifiers taken out before fitting
     learned = [c for c in run.synthetic.columns if c in syn.columns]
     syn = with_fakes(syn[learned], run.real, run.train, run.identifiers, seed)

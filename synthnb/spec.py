@@ -7,8 +7,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import synthnb.generators as _generators
 from synthnb.errors import SynthnbError
-from synthnb.generators import NEURAL_MODELS, canonical_model
+from synthnb.generators import canonical_model
 
 __all__ = ["FitSpec", "check_identifier", "split_columns"]
 
@@ -147,9 +148,10 @@ def make_spec(
     params = dict(params or {})
     epochs = params.get("epochs")
     if epochs is not None:
-        if model_name not in NEURAL_MODELS:
+        neural = _generators.NEURAL_MODELS  # the registry now, generators registered later included
+        if model_name not in neural:
             raise SynthnbError(
-                f"epochs applies to {', '.join(sorted(NEURAL_MODELS))}, not to {model_name!r}; drop "
+                f"epochs applies to {', '.join(sorted(neural))}, not to {model_name!r}; drop "
                 "--epochs or pick a neural model."
             )
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs <= 0:

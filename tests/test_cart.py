@@ -220,7 +220,8 @@ def test_provenance_cell_re_creates_the_same_bytes(adult_2k, adult_run):
     from synthnb.provenance.cell import provenance_cell_source
 
     cell = provenance_cell_source(adult_run, "a_syn", "adult")
-    assert "CART (sequential trees) (synthnb's own, scikit-learn" in cell
+    comment = " ".join(line[2:] for line in cell.splitlines() if line.startswith("# "))  # wrapped at the cell's width
+    assert "CART (sequential trees) (synthnb's own, scikit-learn" in comment
     ns = {"adult": adult_2k}
     exec(cell, ns)
     assert frame_digest(ns["a_syn"]) == adult_run.synthetic_sha256

@@ -1,78 +1,40 @@
-"""Which code fits a generator: SDV's models go to ``sdv_adapter``, ``cart`` to synthnb's own trees."""
+"""A fit, a loaded model and the versions recorded, routed through the registry (:data:`GENERATORS`)."""
 
 from __future__ import annotations
 
-import time
-from typing import Any
+from typing import TYPE_CHECKING
 
-from synthnb.errors import SynthnbError
-from synthnb.progress import ProgressCallback, emit
-from synthnb.spec import FitSpec
+from synthnb.generators import GENERATORS, implementation
+from synthnb.progress import ProgressCallback
+
+if TYPE_CHECKING:
+    from synthnb.spec import FitSpec
 
 __all__ = ["fit_and_sample", "library_versions", "load_synthesizer"]
-
-#: models synthnb implements itself (everything else is SDV's)
-OWN_MODELS = frozenset({"cart"})
 
 
 def fit_and_sample(train, spec: FitSpec, n_rows: int, progress: ProgressCallback | None = None):
     """Fit the spec's generator on *train* (already a private copy) and sample *n_rows*; returns a ``Fitted``."""
-    if spec.model not in OWN_MODELS:
-        from synthnb.generators import sdv_adapter
-
-        return sdv_adapter.fit_and_sample(train, spec, n_rows, progress)
-    return _fit_cart(train, spec, n_rows, progress)
+    return implementation(spec.model).fit_and_sample(train, spec, n_rows, progress)
 
 
 def library_versions() -> dict[str, str]:
-    """Versions of the libraries whose code decides the synthetic bytes (scikit-learn too, for CART)."""
-    from importlib.metadata import PackageNotFoundError, version
+    """Versions of the libraries whose code decides the synthetic bytes, for every registered generator's module."""
+    import importlib
 
-    from synthnb.generators.sdv_adapter import library_versions as sdv_versions
-
-    out = sdv_versions()
-    try:
-        out["scikit-learn"] = version("scikit-learn")
-    except PackageNotFoundError:
-        pass
+    out: dict[str, str] = {}
+    for module in dict.fromkeys(spec.module for spec in GENERATORS.values()):
+        for lib, ver in importlib.import_module(module).library_versions().items():
+            out.setdefault(lib, ver)
     return out
 
 
 def load_synthesizer(data: bytes, class_path: str | None = None):
     """A fitted model from the bytes its ``save`` wrote; *class_path* (from the manifest) picks the loader."""
-    if class_path and class_path.startswith("synthnb.generators.cart."):
-        from synthnb.generators.cart import CARTSynthesizer
+    import importlib
 
-        return CARTSynthesizer.load(data)
-    from synthnb.generators.sdv_adapter import load_synthesizer as sdv_load
-
-    return sdv_load(data)
-
-
-def _fit_cart(train, spec: FitSpec, n_rows: int, progress):
-    from synthnb.generators.cart import CARTSynthesizer
-    from synthnb.generators.sdv_adapter import Fitted
-
-    timings: dict[str, Any] = {}
-    t0 = time.perf_counter()
-    emit(progress, "prepare", 0, 1, "CART")
-    try:
-        synthesizer = CARTSynthesizer(**dict(spec.params))
-    except TypeError as exc:
-        import inspect
-
-        taken = [p for p in inspect.signature(CARTSynthesizer.__init__).parameters if p != "self"]
-        raise SynthnbError(f"cart does not take these parameter(s): {exc}; it takes: {', '.join(taken)}.") from None
-    timings["prepare"] = time.perf_counter() - t0
-    emit(progress, "prepare", 1, 1, "ready")
-    t1 = time.perf_counter()
-    emit(progress, "fit", 0, 1, "fitting")
-    synthesizer.fit(train, seed=spec.seed)
-    timings["fit"] = time.perf_counter() - t1
-    emit(progress, "fit", 1, 1, "fitted")
-    t2 = time.perf_counter()
-    emit(progress, "sample", 0, n_rows, "sampling")
-    synthetic = synthesizer.sample(n_rows, seed=spec.seed)
-    timings["sample"] = time.perf_counter() - t2
-    emit(progress, "sample", n_rows, n_rows, "sampled")
-    return Fitted(synthetic, synthesizer, None, timings, ())
+    if class_path:
+        for spec in GENERATORS.values():
+            if spec.class_prefix and class_path.startswith(spec.class_prefix):
+                return importlib.import_module(spec.module).load_synthesizer(data)
+    return importlib.import_module(GENERATORS["gaussian_copula"].module).load_synthesizer(data)

@@ -537,3 +537,57 @@ def _silverman(values) -> float:
     q75, q25 = np.percentile(values, [75, 25])
     spread = min(sd, (q75 - q25) / 1.34) or sd
     return 0.9 * spread * values.size ** (-0.2) if spread > 0 else 0.0
+
+
+# --- what the generator registry (synthnb.generators.GENERATORS) calls --------------------------------
+
+
+def fit_and_sample(train, spec, n_rows: int, progress=None):
+    """Fit a :class:`CARTSynthesizer` with the spec's parameters and seed on *train*; sample *n_rows*."""
+    import inspect
+    import time
+
+    from synthnb.generators.sdv_adapter import Fitted
+    from synthnb.progress import emit
+
+    timings: dict[str, Any] = {}
+    t0 = time.perf_counter()
+    emit(progress, "prepare", 0, 1, "CART")
+    try:
+        synthesizer = CARTSynthesizer(**dict(spec.params))
+    except TypeError as exc:
+        taken = [p for p in inspect.signature(CARTSynthesizer.__init__).parameters if p != "self"]
+        raise SynthnbError(f"cart does not take these parameter(s): {exc}; it takes: {', '.join(taken)}.") from None
+    timings["prepare"] = time.perf_counter() - t0
+    emit(progress, "prepare", 1, 1, "ready")
+    t1 = time.perf_counter()
+    emit(progress, "fit", 0, 1, "fitting")
+    synthesizer.fit(train, seed=spec.seed)
+    timings["fit"] = time.perf_counter() - t1
+    emit(progress, "fit", 1, 1, "fitted")
+    t2 = time.perf_counter()
+    emit(progress, "sample", 0, n_rows, "sampling")
+    synthetic = synthesizer.sample(n_rows, seed=spec.seed)
+    timings["sample"] = time.perf_counter() - t2
+    emit(progress, "sample", n_rows, n_rows, "sampled")
+    return Fitted(synthetic, synthesizer, None, timings, ())
+
+
+def sample_group(synthesizer, model: str, column: str, value, n_rows: int, seed: int):
+    """*n_rows* rows of ``column == value``, from trees of the group's own rows (``sample_conditions``)."""
+    return synthesizer.sample_conditions(n_rows, column, value, seed)
+
+
+def load_synthesizer(data: bytes):
+    """The CART model from the bytes its ``save`` wrote."""
+    return CARTSynthesizer.load(data)
+
+
+def library_versions() -> dict[str, str]:
+    """scikit-learn decides CART's trees (numpy and pandas are recorded with SDV's)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return {"scikit-learn": version("scikit-learn")}
+    except PackageNotFoundError:
+        return {}

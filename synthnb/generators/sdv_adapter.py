@@ -11,12 +11,14 @@ import logging
 import time
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from synthnb._rng import seeded
 from synthnb.errors import SynthnbError
 from synthnb.progress import ProgressCallback, emit
-from synthnb.spec import FitSpec
+
+if TYPE_CHECKING:
+    from synthnb.spec import FitSpec
 
 __all__ = ["Fitted", "fit_and_sample", "library_versions", "load_synthesizer", "table_metadata"]
 

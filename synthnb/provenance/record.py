@@ -38,7 +38,7 @@ def provenance_record(run, name: str, df_name: str | None = None) -> dict[str, A
         quasi-identifier with its kind, reason and action: replace, drop, keep by override, or data),
         ``versions``, ``created`` and ``timings``.
     """
-    from synthnb.generators import MODELS
+    from synthnb.generators import GENERATORS
 
     spec = run.spec.to_dict()
     synthetic = run.synthetic
@@ -55,8 +55,8 @@ def provenance_record(run, name: str, df_name: str | None = None) -> dict[str, A
         },
         "generator": {
             "model": spec["model"],
-            "label": MODELS.get(spec["model"], spec["model"]),
-            "library": "synthnb" if spec["model"] == "cart" else "SDV",
+            "label": GENERATORS[spec["model"]].label if spec["model"] in GENERATORS else spec["model"],
+            "library": GENERATORS[spec["model"]].library if spec["model"] in GENERATORS else "SDV",
             "params": spec["params"],
             "seed": spec["seed"],
             "rows": int(synthetic.shape[0]),
