@@ -564,11 +564,11 @@ def privacy(ctx) -> Section:
         absent["privacy_attribute_disclosure_protection"] = (
             f"{setup.secret} has a single value, so there is nothing to disclose"
             if ai["baseline_protection"] == 0
-            else f"no training row's {', '.join(ai['known_columns'])} occur in the synthetic table"
+            else f"no training row's values of {', '.join(ai['known_columns'])} occur in the synthetic table"
         )
         for name in ("inference_success", "marginal_success"):
             absent[f"privacy_attribute_{name}"] = (
-                f"no training row's {', '.join(ai['known_columns'])} occur in the synthetic table"
+                f"no training row's values of {', '.join(ai['known_columns'])} occur in the synthetic table"
             )
         scores.update(
             {
@@ -595,7 +595,7 @@ def privacy(ctx) -> Section:
     figure_scores, flagged = _figure_scores(copies_excess - allowance, reuse, risks, protection, disclosure)
     if copies_flagged:
         flagged["exact copies"] = f"{copies:.2%} of synthetic rows equal a training row" + (
-            f" against {holdout_copies:.2%} of held-out rows (allowance {allowance:.2%})" if has_control else ""
+            f" against {holdout_copies:.2%} of held-out rows, allowance {allowance:.2%}" if has_control else ""
         )
     order = list(figure_scores)
     worst = min(figure_scores, key=lambda k: (figure_scores[k], order.index(k)))

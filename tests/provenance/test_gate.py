@@ -63,7 +63,9 @@ def test_exact_copies_above_the_natural_duplicates_of_real_rows():
     assert judge(section(exact=0.003, control=0.003), GateSettings())[1] == []
     _, findings = judge(section(exact=0.004, control=0.003), GateSettings())
     assert reasons(findings) == ["exact_copies"]
-    assert "0.40% of the synthetic rows equal a training row, while 0.30% of held-out" in findings[0].message
+    assert "0.40% of the synthetic rows equal a training row on the learned columns, while 0.30% of held-out" in (
+        findings[0].message
+    )
     _, findings = judge(section(exact=0.001, control=float("nan")), GateSettings())
     assert reasons(findings) == ["exact_copies"] and "no held-out rows" in findings[0].message
 
@@ -340,7 +342,7 @@ def test_an_absent_control_counts_copies_against_zero():
 
 
 def measurements(n=300, columns=8, seed=0):
-    """Columns of near-unique measurements (no identifier by content) that CART replays verbatim."""
+    """Columns of near-unique measurements (no identifier by content)."""
     rng = np.random.default_rng(seed)
     frame = pd.DataFrame({f"m{k}": rng.normal(100, 15, n).round(4) for k in range(columns)})
     frame["group"] = rng.choice(["a", "b"], n)
@@ -350,10 +352,15 @@ def measurements(n=300, columns=8, seed=0):
 def test_the_advice_is_one_line_per_cause_with_the_columns_in_the_callers_words(tmp_path):
     run = synthnb.fit(measurements(), model="cart", seed=0)
     assert not [r for r in run.identifiers if r.role == "direct"]  # nothing detected, nothing kept
+    leaked = run.synthetic.copy()  # every measurement column reuses real training values in half its rows
+    rng = np.random.default_rng(2)
+    for col in [c for c in leaked.columns if c.startswith("m")]:
+        rows = rng.choice(len(leaked), size=len(leaked) // 2, replace=False)
+        leaked.loc[rows, col] = rng.choice(run.train[col].to_numpy(), size=len(rows))
     messages = {}
     for via in ("api", "magic"):
         with pytest.raises(SynthnbError) as err:
-            synthnb.export(run, tmp_path / via, name="m_syn", via=via)
+            synthnb.export(run, tmp_path / via, name="m_syn", data=leaked, via=via)
         messages[via] = str(err.value)
     api, magic = messages["api"], messages["magic"]
     reused = [c for c in run.synthetic.columns if f"verbatim reuse in column {c!r}" in api]
@@ -368,9 +375,11 @@ def test_the_advice_is_one_line_per_cause_with_the_columns_in_the_callers_words(
         for col in [*reused, *hidden]:
             assert repr(col) in advice_line
     assert "fit with identifiers=[...]" in api and 'allow_risk="…"' in api and "GateSettings" in api
-    assert "--allow-risk" not in api and "--identifier" not in api
+    assert "--allow-risk" not in api and "--identifier" not in api and "(synthetic_mask=, one" in api
     assert "add --identifier COL to %synth fit" in magic and '--allow-risk "…"' in magic
     assert "allow_risk=" not in magic and "GateSettings" not in magic and "identifiers=[" not in magic
+    # the edited table may hold real rows on purpose: the magic has no option for that, so Python is named
+    assert "export from Python with synthnb.export(..., data=m_syn, synthetic_mask=...)" in magic
 
 
 def test_a_kept_identifier_is_advised_about_keep(people_run, tmp_path):
