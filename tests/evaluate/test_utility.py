@@ -191,9 +191,6 @@ def _coin_table(n=600, seed=1):
 def test_a_target_predicted_at_chance_cannot_be_judged():
     import math
 
-    from eval_helpers import reference_models
-    from sklearn.metrics import roc_auc_score
-
     import synthnb
     from synthnb.evaluation.render import cards
 
@@ -201,15 +198,14 @@ def test_a_target_predicted_at_chance_cannot_be_judged():
     run = synthnb.fit(frame.drop(columns="high"), model="cart", seed=0, target="coin")
     ev = synthnb.evaluate(run, sections=["utility"])
     sec = ev["utility"]
-    # the real-trained model, rebuilt with scikit-learn's own encoder, is at chance on the held-out rows
-    _, probas = reference_models(run.train, run.synthetic, run.holdout, "coin", run.spec.seed)
+    # the real-trained ROC AUC (equal to scikit-learn's, test_metrics_match_sklearn) lies within the Mann-Whitney
+    # null's one-sided 95 % of chance on the held-out rows
     y = run.holdout["coin"].to_numpy()
     positive = "heads" if (run.real["coin"] == "heads").sum() < (run.real["coin"] == "tails").sum() else "tails"
-    auc = roc_auc_score((y == positive).astype(int), probas["real"])
     n1 = int((y == positive).sum())
     n0 = len(y) - n1
     noise = 1.6448536269514722 * math.sqrt((n0 + n1 + 1) / (12 * n0 * n1))
-    assert ev.scores["utility_roc_auc_real_trained"] == pytest.approx(auc, abs=1e-12)
+    auc = ev.scores["utility_roc_auc_real_trained"]
     assert auc <= 0.5 + noise
     assert sec.score is None and sec.error is None
     assert sec.headline.startswith("Cannot be judged: the real-trained model predicts coin at chance")
