@@ -74,6 +74,9 @@ class EvalContext:
     #: columns that identify a person on their own (names, e-mails, case numbers): not data to compare, but
     #: checked for verbatim reuse by the privacy section
     direct_identifiers: tuple[str, ...] = ()
+    #: the direct identifiers whose synthetic values are not learned from the real ones: synthnb replaced them
+    #: with fakes, and a fake never equals a real value (see :attr:`learned_columns`)
+    faked: tuple[str, ...] = ()
     #: SDV's single-table metadata of every column (what the generator learned with, or SDV's detection)
     sdv_metadata: dict = field(default_factory=dict, repr=False)
     #: what was proposed because it was not given: ``{"target": (column, why), "sensitive": (columns, why)}``,
@@ -106,6 +109,14 @@ class EvalContext:
     def data_columns(self) -> list[str]:
         """The columns compared as data: every column but the direct identifiers."""
         return [c for c in self.real.columns if c not in self.direct_identifiers]
+
+    @property
+    def learned_columns(self) -> list[str]:
+        """The columns whose synthetic values the generator learned from the real ones: every column but the
+        identifiers replaced with fakes (dropped ones are not in the frames). Exact copies and distances to
+        the closest training row are measured on these: a fake never equals a real value, so one faked
+        column would make every synthetic row differ from every real row."""
+        return [c for c in self.real.columns if c not in self.faked]
 
     @property
     def data_sdtypes(self) -> dict[str, str]:
@@ -262,6 +273,7 @@ def make_context(
     secret=None,
     seed: int = 0,
     direct_identifiers=None,
+    faked=None,
     metadata: dict | None = None,
     cache=None,
     propose: bool = False,
@@ -271,6 +283,9 @@ def make_context(
     *metadata* is SDV's single-table metadata the generator learned with; None: SDV's detection on *real*.
     *propose*: propose a target and sensitive columns when not given (the rules are in the module's docstring);
     the quasi-identifiers and the secret are decided before, from what was given.
+    *faked* names the direct identifiers whose synthetic values are fakes, not learned (a Run knows: its
+    identifiers with action ``replace``); None: every direct identifier, since for two tables nobody can tell
+    (a row equal to a real row on every column is equal on fewer too, so leaving one out never hides a copy).
     """
     from synthnb._frames import check_frame
     from synthnb.generators.sdv_adapter import table_metadata
@@ -289,6 +304,7 @@ def make_context(
     idents = _columns(direct_identifiers)
     for col in idents:
         _check(col, real, "direct identifier", "real")
+    faked = idents if faked is None else tuple(c for c in _columns(faked) if c in idents)
     sens = _columns(sensitive)
     for col in sens:
         _check(col, real, "sensitive", "real")
@@ -354,6 +370,7 @@ def make_context(
         sdtypes=sdtypes_from_metadata(metadata, real),
         seed=int(seed),
         direct_identifiers=idents,
+        faked=faked,
         sdv_metadata=metadata,
         cache=cache,
         proposed=proposed,

@@ -170,9 +170,22 @@ class Evaluation:
     @property
     def scores(self) -> dict[str, float]:
         """Every headline number, flat, with names that say what they are."""
+        from synthnb.evaluation._registry import finite_scores
+
         out: dict[str, float] = {}
         for sec in self.sections.values():
-            out.update({k: v for k, v in sec.scores.items() if v is not None})
+            out.update(finite_scores(sec.scores)[0])  # never a NaN, whichever way a section was built
+        return out
+
+    @property
+    def absent(self) -> dict[str, str]:
+        """Every figure a section could not compute -> why (it is not in :attr:`scores`)."""
+        from synthnb.evaluation._registry import finite_scores
+
+        out: dict[str, str] = {}
+        for sec in self.sections.values():
+            out.update(sec.absent)
+            out.update(finite_scores(sec.scores)[1])
         return out
 
     @property
@@ -255,12 +268,14 @@ class Evaluation:
         }
 
     def __repr__(self) -> str:
-        done = ", ".join(f"{n}={'…' if n not in self._done else _fmt(self._done[n].score)}" for n in self._names)
+        done = ", ".join(f"{n}={'…' if n not in self._done else _fmt(self._done[n])}" for n in self._names)
         return f"<synthnb.Evaluation {done}>"
 
 
-def _fmt(score) -> str:
-    return "error" if score is None else f"{score:.3f}"
+def _fmt(sec: Section) -> str:
+    if sec.error:
+        return "error"
+    return "n/a" if sec.score is None else f"{sec.score:.3f}"  # n/a: cannot be judged (the headline says why)
 
 
 def _maybe_write(text: str, path) -> str:
@@ -411,6 +426,7 @@ def evaluate(
         target = run.spec.target if target is None else target
         found = [r.column for r in run.identifiers if r.role == "direct" and r.action != "drop"]
         direct_identifiers = [*dict.fromkeys([*found, *split_columns(direct_identifiers)])]
+        faked = [r.column for r in run.identifiers if r.role == "direct" and r.action == "replace"]
         if quasi_identifiers is None and any(r.role == "quasi" for r in run.identifiers):
             secret_col = secret if secret is not None else target
             detected = [*(r.column for r in run.identifiers if r.role == "quasi"), *split_columns(sensitive)]
@@ -425,6 +441,7 @@ def evaluate(
                 "evaluate needs the synthetic table: evaluate(real_df, synthetic_df, ...) or evaluate(run)."
             )
         real_df, train, held, spec = real, None, holdout, None
+        faked = None  # two tables: every direct identifier (nobody can tell whether it was learned)
         fingerprint = None
         metadata = None  # SDV's detection on the real table
         if direct_identifiers is None:  # the same content-based detection a fit uses
@@ -447,6 +464,7 @@ def evaluate(
         secret=secret,
         seed=0 if seed is None else seed,
         direct_identifiers=direct_identifiers,
+        faked=faked,
         metadata=metadata,
         cache=PROCESS_CACHE if cache is None else cache,
         propose=bool(propose),

@@ -5,6 +5,11 @@ function and the constants its explanation cites. This module lists those module
 dashboard tabs and the reports; :class:`~synthnb.evaluation.Evaluation`, the cards of :mod:`render`, the
 dashboard and ``%synth report --sections`` all read it.
 
+A section's ``scores`` hold numbers only: :meth:`SectionSpec.section` leaves out every score that is None,
+NaN or infinite, keeps why in ``Section.absent`` (the section's own reason when it gives one, ``absent={name:
+why}``, else a plain "not a number on these rows") and adds one finding naming them, so ``ev.scores`` never
+holds a NaN and a figure that cannot be computed says so in words.
+
 Adding a section is one new module (a compute function ``(context) -> Section`` and its ``SPEC``) and one
 line in :data:`SECTION_MODULES`.
 
@@ -19,7 +24,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["SECTION_MODULES", "Levels", "SectionSpec", "card_specs", "section_names", "section_spec", "section_specs"]
+__all__ = [
+    "SECTION_MODULES",
+    "Levels",
+    "SectionSpec",
+    "card_specs",
+    "finite_scores",
+    "section_names",
+    "section_spec",
+    "section_specs",
+]
 
 #: the section modules, in the order of the dashboard tabs and the reports; each declares ``SPEC``, and a
 #: module is named after its section, so the names are known without importing anything
@@ -117,16 +131,46 @@ class SectionSpec:
             raise ValueError(f"section {self.name!r} needs unknown inputs {unknown}; known: {list(NEEDS)}")
 
     def section(self, **fields):
-        """A :class:`Section` of this spec: name, title and the thresholds sentence filled in from it."""
+        """A :class:`Section` of this spec: name, title and the thresholds sentence filled in from it.
+
+        Scores that are not finite numbers are moved to ``absent`` with their reason (see the module docstring).
+        """
         from synthnb.evaluation._section import Section
 
-        return Section(name=self.name, title=self.title, thresholds=self.thresholds, **fields)
+        scores, absent = finite_scores(fields.pop("scores", {}), fields.pop("absent", {}))
+        if absent:
+            listed = "; ".join(f"{name} ({why})" for name, why in absent.items())
+            fields["findings"] = [*fields.get("findings", []), f"Not computed, so left out of the scores: {listed}."]
+        return Section(
+            name=self.name, title=self.title, thresholds=self.thresholds, scores=scores, absent=absent, **fields
+        )
 
     @property
     def thresholds(self) -> str:
         """How the headline score is judged, in words: method, cut-offs (from :attr:`levels`), notes."""
         cutoffs = self.levels.sentence() if self.levels is not None else ""
         return " ".join(part for part in (self.method, cutoffs, self.notes) if part)
+
+
+#: the reason given for a score that is not a number when its section says nothing more
+NOT_A_NUMBER = "not a number on these rows"
+
+
+def finite_scores(scores: dict, reasons: dict | None = None) -> tuple[dict[str, float], dict[str, str]]:
+    """``(scores that are finite numbers, {name: why} for the rest)``; a reason in *reasons* for a score that
+    is finite is dropped, one for a score not given at all is kept (the section did not try)."""
+    import math
+
+    reasons = dict(reasons or {})
+    kept, absent = {}, {}
+    for name, value in scores.items():
+        number = None if value is None else float(value)
+        if number is None or not math.isfinite(number):
+            absent[name] = reasons.get(name, NOT_A_NUMBER)
+        else:
+            kept[name] = value
+    absent.update({name: why for name, why in reasons.items() if name not in scores})
+    return kept, absent
 
 
 _SPECS: dict[str, SectionSpec] | None = None

@@ -19,7 +19,8 @@ class Section:
     title : str
         Human title.
     score : float or None
-        The headline figure, in [0, 1] where 1 is best, or None when the section failed.
+        The headline figure, in [0, 1] where 1 is best, or None when the section failed or cannot be judged
+        (then ``headline`` says why).
     headline : str
         One sentence saying what the score means.
     scores : dict
@@ -44,6 +45,9 @@ class Section:
         verbatim, a model that predicts almost no positives); None: the score's cut-offs decide.
     decided_by : str
         Which figure decided the score or verdict, in words (shown on the card).
+    absent : dict
+        Score name -> why it could not be computed (no held-out rows, no column to measure). Such a figure
+        is left out of ``scores`` rather than kept as NaN (see :meth:`SectionSpec.section`).
     """
 
     name: str
@@ -60,6 +64,7 @@ class Section:
     error: str | None = None
     verdict: str | None = None
     decided_by: str = ""
+    absent: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -82,6 +87,7 @@ class Section:
             "error": self.error,
             "verdict": self.verdict,
             "decided_by": self.decided_by,
+            "absent": dict(self.absent),
         }
 
 

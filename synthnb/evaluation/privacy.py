@@ -1,7 +1,32 @@
 """Privacy: verbatim reuse, exact copies, distance to closest record, re-identification risks, attribute inference.
 
 Every figure is compared with a control made of real rows the generator never saw (the holdout), and every
-figure maps to [0, 1] (1 best); the section's score is the worst of them, and ``decided_by`` names it.
+figure maps to [0, 1] (1 best); the section's score is the worst of them.
+
+Rules this module owns:
+
+- **Exact copies and distances are compared on the learned columns** (``EvalContext.learned_columns``): every
+  column but the direct identifiers synthnb replaced with fakes (dropped ones are not in the table). A fake
+  never equals a real value, so comparing it would make every synthetic row differ from every real row and
+  hide each copy: a table with a running id would read "0.00 % copies" while nearly every row copies a
+  training row on its real columns. Kept identifiers (``keep=``) were learned and are compared. The held-out
+  rows' copy share, the control, is measured on the same columns.
+- **One allowance per figure, used by the finding, the figure score and the export gate alike.** Verbatim
+  reuse of a column is a finding when its excess over the control exceeds ``REUSE_EXCESS`` plus its sampling
+  noise; exact copies when their share exceeds the held-out share plus the noise of that natural share
+  (:func:`copy_allowance`; zero when no held-out row equals a training row, so then a single copy counts);
+  a re-identification risk when its whole 95 % interval lies above ``RISK_LEVEL``. The figure score maps the
+  amount beyond the allowance so that a finding is exactly a score below the card's *fair* cut-off: within the
+  allowance a figure is at least fair, beyond it poor (:func:`allowance_score`). A risk whose interval
+  straddles the level is *uncertain* and scores exactly the fair cut-off; one wholly at or below it scores
+  good.
+- **The headline names what the findings flag.** When any figure is flagged (the figures the export gate
+  refuses for), the card is poor and ``decided_by`` names those figures, worst first; otherwise it names the
+  worst figure.
+- **No NaN in the scores.** A figure that cannot be computed (no held-out rows, no near-unique column, an
+  attack that could not run) is left out of ``scores`` and its reason kept in ``Section.absent``.
+  ``privacy_verbatim_reuse_max_excess`` is the largest excess clipped at 0: finding fewer real values than the
+  control does is no evidence of anything.
 """
 
 from __future__ import annotations
@@ -32,10 +57,12 @@ _DISCRETE_BINS = 10  # as sdmetrics' DisclosureProtection discretises continuous
 #: query rows (each against every training row); exact copies are always counted on every row
 DCR_SAMPLE_ROWS = 100_000
 
-#: a re-identification risk of this much (or more) maps to a figure score of 0
-_RISK_ZERO = 0.1
-#: excess exact copies (a share) that map to a figure score of 0
+#: the card's cut-offs (SPEC.levels): a figure below FAIR is poor, and a finding is exactly that
+_GOOD, _FAIR = 0.90, 0.60
+#: exact copies beyond their allowance by this much (a share) map to a figure score of 0
 _COPY_ZERO = 0.01
+#: one-sided 95 % normal quantile, as the verbatim-reuse noise
+_Z = 1.6448536269514722
 
 
 def _normalised(frame, sdtypes):
@@ -54,23 +81,68 @@ def _normalised(frame, sdtypes):
 
 
 def exact_copies(synthetic, real, sdtypes):
-    """For each synthetic row, whether it equals, in every column, some real row (a boolean numpy array)."""
+    """For each synthetic row, whether it equals, in every column of *sdtypes*, some real row (a boolean numpy
+    array). With no column to compare (every column a fake), no row is a copy."""
+    import numpy as np
     import pandas as pd
 
+    if not sdtypes:
+        return np.zeros(len(synthetic), dtype=bool)
     hs = pd.util.hash_pandas_object(_normalised(synthetic, sdtypes), index=False)
     hr = pd.util.hash_pandas_object(_normalised(real, sdtypes), index=False)
     return hs.isin(set(hr.to_numpy())).to_numpy()
 
 
 def exact_copy_share(synthetic, real, sdtypes) -> float:
-    """Share of synthetic rows equal, in every column, to some real row."""
+    """Share of synthetic rows equal, in every column of *sdtypes*, to some real row."""
     return float(exact_copies(synthetic, real, sdtypes).mean())
 
 
+def learned_sdtypes(ctx) -> dict[str, str]:
+    """``ctx.sdtypes`` of the learned columns (``EvalContext.learned_columns``): what exact copies compare."""
+    return {c: ctx.sdtypes[c] for c in ctx.learned_columns}
+
+
+def copy_allowance(control_share: float, n_synthetic: int, n_control: int) -> float:
+    """How far above the held-out share of exact copies the synthetic share may lie by chance alone.
+
+    One-sided 95 %, the two shares drawn from the same natural share (the control's):
+    ``z * sqrt(c (1 - c) (1/n_synthetic + 1/n_control))``. It is 0 when no held-out row equals a training row
+    (then every copy counts) and without held-out rows (nothing measures the natural share)."""
+    import math
+
+    if not n_synthetic or not n_control or not control_share == control_share:  # NaN: no control
+        return 0.0
+    return _Z * math.sqrt(control_share * (1 - control_share) * (1 / n_synthetic + 1 / n_control))
+
+
+def allowance_score(beyond: float, allowance: float, span: float) -> float:
+    """A figure score in [0, 1] from how far a figure lies beyond its noise (*beyond*, 0 or less: none).
+
+    1 at 0, falling linearly to the fair cut-off at *allowance* (the finding's threshold), then to 0 at
+    *allowance* + *span*: a finding (``beyond > allowance``) is exactly a score below fair."""
+    if not beyond > 0:
+        return 1.0
+    if beyond <= allowance:
+        return _FAIR + (1.0 - _FAIR) * (1.0 - beyond / allowance)  # exactly fair at the allowance
+    return _FAIR * (1.0 - min((beyond - allowance) / span, 1.0))
+
+
+def risk_score(low: float, high: float, level: float = RISK_LEVEL) -> float:
+    """A re-identification risk's figure score from its 95 % interval: good (0.90 to 1) when the whole
+    interval lies at or below *level*, exactly the fair cut-off when it straddles it (uncertain), poor (below
+    fair, 0 at twice the level) when it lies wholly above, as the export gate refuses."""
+    if high <= level:
+        return _GOOD + (1.0 - _GOOD) * (1.0 - max(high, 0.0) / level) if level else 1.0
+    if not low > level:
+        return _FAIR
+    return _FAIR * (1.0 - min((low - level) / level, 1.0)) if level else 0.0
+
+
 def synthetic_copies(ctx):
-    """:func:`exact_copies` of every synthetic row against the training rows, once per evaluation (the privacy
-    and By-group sections share it)."""
-    return _memo(ctx, "exact-copies", lambda: exact_copies(ctx.synthetic, ctx.train, ctx.sdtypes))
+    """:func:`exact_copies` of every synthetic row against the training rows on the learned columns, once per
+    evaluation (the privacy and By-group sections share it)."""
+    return _memo(ctx, "exact-copies", lambda: exact_copies(ctx.synthetic, ctx.train, learned_sdtypes(ctx)))
 
 
 def _memo(ctx, key: str, compute):
@@ -195,21 +267,35 @@ def attribute_inference(real, synthetic, known: list[str], secret: str, sdtypes:
     }
 
 
-def _figure_scores(copies_excess, reuse, risks, protection, disclosure) -> dict[str, float]:
-    """Every figure on [0, 1], 1 best, keyed by how the card names it."""
+def _figure_scores(copies_beyond, reuse, risks, protection, disclosure) -> tuple[dict[str, float], dict[str, str]]:
+    """Every figure on [0, 1], 1 best, keyed by how the card names it, and the flagged ones -> why in words.
+
+    Each score uses its finding's allowance (see the module docstring), so flagged is exactly below fair."""
     import math
 
     out = {"DCR protection": protection}
-    out["exact copies"] = 1.0 - min(max(copies_excess, 0.0) / _COPY_ZERO, 1.0)
+    flagged: dict[str, str] = {}
+    out["exact copies"] = allowance_score(copies_beyond, 0.0, _COPY_ZERO)
     for row in reuse.itertuples():
         if not math.isnan(row.excess):
-            out[f"verbatim reuse of {row.column}"] = 1.0 - min(max(row.excess, 0.0) / (2 * REUSE_EXCESS), 1.0)
+            name = f"verbatim reuse of {row.column}"
+            out[name] = allowance_score(row.excess - row.noise, REUSE_EXCESS, REUSE_EXCESS)
+            if row.finding:
+                flagged[name] = (
+                    f"{row.train_share:.1%} of its synthetic values are training values, {row.excess:.1%} above the "
+                    f"control, beyond {REUSE_EXCESS:.0%} plus {row.noise:.1%} of noise"
+                )
     for row in risks.itertuples():
-        if not math.isnan(row.risk):
-            out[f"{row.attack.replace('_', ' ')} risk"] = 1.0 - min(row.risk / _RISK_ZERO, 1.0)
+        if not (math.isnan(row.ci_low) or math.isnan(row.ci_high)):
+            name = f"{row.attack.replace('_', ' ')} risk"
+            out[name] = risk_score(row.ci_low, row.ci_high)
+            if row.ci_low > RISK_LEVEL:
+                flagged[name] = (
+                    f"{row.risk:.3f}, its 95% interval {row.ci_low:.3f}–{row.ci_high:.3f} wholly above {RISK_LEVEL:.2f}"
+                )
     if disclosure is not None and not math.isnan(disclosure):
         out["attribute disclosure protection"] = disclosure
-    return out
+    return out, flagged
 
 
 def _risk_findings(risks, setup, has_control: bool) -> list[str]:
@@ -277,7 +363,7 @@ def _baseline(ctx, types):
     if ctx.holdout is not None:
         base_q = _dcr_sample(ctx.holdout, [ctx.seed, 11, 1])
         base_label = "held-out real rows"
-        holdout_copies = exact_copy_share(ctx.holdout, ctx.train, ctx.sdtypes)
+        holdout_copies = exact_copy_share(ctx.holdout, ctx.train, learned_sdtypes(ctx))
     else:
         # No unseen real rows: compare with rows whose columns are shuffled independently (same marginals, no
         # joint structure). A weaker yardstick, said so in the findings.
@@ -304,6 +390,7 @@ def _real_baseline(ctx, types):
         frame_key(ctx.train, ctx.train.columns),
         None if ctx.holdout is None else frame_key(ctx.holdout, ctx.holdout.columns),
         tuple(ctx.sdtypes.items()),
+        tuple(ctx.learned_columns),
         tuple(types.items()),
         ctx.seed,
         DCR_SAMPLE_ROWS,
@@ -312,8 +399,9 @@ def _real_baseline(ctx, types):
 
 
 def data_types(ctx) -> dict[str, str]:
-    """The columns a distance compares: data columns (identifiers are judged by verbatim reuse)."""
-    return {c: t for c, t in ctx.sdtypes.items() if c not in set(ctx.direct_identifiers)} or ctx.sdtypes
+    """The columns a distance compares: the learned columns (fakes are judged by verbatim reuse); every column
+    when none was learned."""
+    return learned_sdtypes(ctx) or ctx.sdtypes
 
 
 def distances(ctx):
@@ -346,6 +434,8 @@ def privacy(ctx) -> Section:
     closer = float((syn_d < p5).mean())
     copies = float(synthetic_copies(ctx).mean())
     copies_excess = copies - (holdout_copies if has_control else 0.0)
+    allowance = copy_allowance(holdout_copies, len(ctx.synthetic), len(ctx.holdout) if has_control else 0)
+    copies_flagged = copies_excess > allowance
 
     reuse_cols = near_unique_columns(ctx.real, ctx.direct_identifiers)
     reuse = verbatim_reuse(ctx.train, ctx.holdout, ctx.synthetic, reuse_cols)
@@ -359,11 +449,18 @@ def privacy(ctx) -> Section:
         "privacy_dcr_share_below_baseline_p5": closer,
         "privacy_exact_copy_share": copies,
         "privacy_holdout_copy_share": holdout_copies,
-        "privacy_verbatim_reuse_max_excess": float(reuse["excess"].max()) if len(reuse) else float("nan"),
+        "privacy_exact_copy_allowance": allowance,
+        "privacy_verbatim_reuse_max_excess": max(float(reuse["excess"].max()), 0.0) if len(reuse) else None,
+    }
+    absent = {
+        "privacy_holdout_copy_share": "no real rows were held out, so nothing measures the natural copies",
+        "privacy_verbatim_reuse_max_excess": "no near-unique column to check for verbatim reuse",
     }
     for row in risks.itertuples():
         scores[f"privacy_{row.attack}_risk"] = float(row.risk)
         scores[f"privacy_{row.attack}_risk_ci_high"] = float(row.ci_high)
+        why = f"the {row.attack.replace('_', ' ')} attack did not run (no predicate or columns to attack with)"
+        absent[f"privacy_{row.attack}_risk"] = absent[f"privacy_{row.attack}_risk_ci_high"] = why
 
     findings = []
     for row in reuse.itertuples():
@@ -384,17 +481,25 @@ def privacy(ctx) -> Section:
             f"values more than {REUSE_EXCESS:.0%} above the control."
         )
     control_text = (
-        f"{holdout_copies:.2%} of held-out rows equal a training row (natural duplicates)"
+        f"{holdout_copies:.2%} of held-out rows equal a training row (natural duplicates; allowance "
+        f"{allowance:.2%} of sampling noise above it)"
         if has_control
         else "no held-out rows to compare with"
     )
-    if copies_excess > 0:
+    left_out = [c for c in ctx.real.columns if c not in ctx.learned_columns]
+    compared = (
+        f" on the {len(ctx.learned_columns)} learned columns ({', '.join(map(str, left_out))} left out: replaced "
+        "with fakes, which never equal a real value)"
+        if left_out
+        else ""
+    )
+    if copies_flagged:
         findings.append(
-            f"EXACT COPIES: {copies:.2%} of synthetic rows equal a training row; {control_text}. "
+            f"EXACT COPIES: {copies:.2%} of synthetic rows equal a training row{compared}; {control_text}. "
             "Remove them before sharing."
         )
     else:
-        findings.append(f"{copies:.2%} of synthetic rows equal a training row; {control_text}.")
+        findings.append(f"{copies:.2%} of synthetic rows equal a training row{compared}; {control_text}.")
     n_syn, n_base = len(ctx.synthetic), len(ctx.holdout if has_control else ctx.train)
     if len(syn_q) < n_syn or len(base_d) < n_base:
         findings.append(
@@ -456,6 +561,15 @@ def privacy(ctx) -> Section:
     if setup.known:
         ai = attribute_inference(ctx.train, ctx.synthetic, list(setup.known), setup.secret, ctx.sdtypes)
         disclosure = ai["disclosure_protection"]
+        absent["privacy_attribute_disclosure_protection"] = (
+            f"{setup.secret} has a single value, so there is nothing to disclose"
+            if ai["baseline_protection"] == 0
+            else f"no training row's values of {', '.join(ai['known_columns'])} occur in the synthetic table"
+        )
+        for name in ("inference_success", "marginal_success"):
+            absent[f"privacy_attribute_{name}"] = (
+                f"no training row's values of {', '.join(ai['known_columns'])} occur in the synthetic table"
+            )
         scores.update(
             {
                 "privacy_attribute_disclosure_protection": ai["disclosure_protection"],
@@ -464,41 +578,60 @@ def privacy(ctx) -> Section:
                 "privacy_attribute_matched_share": ai["matched_share"],
             }
         )
-        lift = ai["attack_success"] / ai["marginal_success"] if ai["marginal_success"] else float("nan")
-        findings.append(
-            f"Knowing {', '.join(ai['known_columns'])} of a training person, an attacker using the synthetic "
-            f"table gives their true {ai['secret']} a probability of {ai['attack_success']:.3f}, against "
-            f"{ai['marginal_success']:.3f} when guessing from the marginal distribution ({lift:.2f}×); "
-            f"disclosure protection {ai['disclosure_protection']:.3f} (sdmetrics' scale, 1 = best)."
-        )
+        if ai["matched_share"] > 0:
+            lift = ai["attack_success"] / ai["marginal_success"] if ai["marginal_success"] else float("inf")
+            findings.append(
+                f"Knowing {', '.join(ai['known_columns'])} of a training person, an attacker using the synthetic "
+                f"table gives their true {ai['secret']} a probability of {ai['attack_success']:.3f}, against "
+                f"{ai['marginal_success']:.3f} when guessing from the marginal distribution ({lift:.2f}×); "
+                f"disclosure protection {ai['disclosure_protection']:.3f} (sdmetrics' scale, 1 = best)."
+            )
         tables["attribute_inference"] = pd.DataFrame(
             [{k: (", ".join(v) if isinstance(v, list) else v) for k, v in ai.items()}]
         )
     if not has_control:
         findings.append("No real rows were held out, so the DCR baseline is a shuffled-column table (weaker).")
 
-    figure_scores = _figure_scores(copies_excess, reuse, risks, protection, disclosure)
-    decided_by = min(figure_scores, key=lambda k: (figure_scores[k], list(figure_scores).index(k)))
-    score = figure_scores[decided_by]
-    tables["figure_scores"] = pd.DataFrame({"figure": list(figure_scores), "score": list(figure_scores.values())})
-    leaks = reuse.loc[reuse["finding"], "column"].tolist()
-    verdict = "poor" if leaks else None
-    if leaks:
-        decided_by = f"verbatim reuse of {', '.join(leaks)}"
+    figure_scores, flagged = _figure_scores(copies_excess - allowance, reuse, risks, protection, disclosure)
+    if copies_flagged:
+        flagged["exact copies"] = f"{copies:.2%} of synthetic rows equal a training row" + (
+            f" against {holdout_copies:.2%} of held-out rows, allowance {allowance:.2%}" if has_control else ""
+        )
+    order = list(figure_scores)
+    worst = min(figure_scores, key=lambda k: (figure_scores[k], order.index(k)))
+    score = figure_scores[worst]
+    tables["figure_scores"] = pd.DataFrame(
+        {
+            "figure": order,
+            "score": list(figure_scores.values()),
+            "flagged": [k in flagged for k in order],
+        }
+    )
+    copies_text = f"{copies:.2%} synthetic rows equal a training row" + (
+        f" ({holdout_copies:.2%} of held-out rows do)" if has_control else " (no control)"
+    )
+    if flagged:
+        names = sorted(flagged, key=lambda k: (figure_scores[k], order.index(k)))
+        decided_by = ", ".join(names)
+        verdict = "poor"
         headline = (
-            f"POOR: real values of {', '.join(leaks)} reappear in the synthetic table; decided by "
-            f"{decided_by} (worst figure {score:.2f})."
+            "POOR, flagged (the export gate refuses at its default levels): "
+            + "; ".join(f"{k} ({flagged[k]})" for k in names)
+            + "."
+            + (f" Worst figure: {worst} {score:.2f}." if worst not in flagged else "")
         )
     else:
+        decided_by, verdict = worst, None
         headline = (
-            f"Score {score:.2f}, the worst of {len(figure_scores)} privacy figures: {decided_by}; "
-            f"DCR protection {protection:.2f}; {copies:.2%} synthetic rows equal a training row "
-            + (f"({holdout_copies:.2%} of held-out rows do)." if has_control else "(no control).")
+            f"Score {score:.2f}, the worst of {len(figure_scores)} privacy figures: {worst}"
+            + _why_not_flagged(worst, reuse, risks)
+            + f"; DCR protection {protection:.2f}; {copies_text}."
         )
     return SPEC.section(
         score=score,
         headline=headline,
         scores=scores,
+        absent=absent,
         tables=tables,
         figures=figures,
         findings=findings,
@@ -508,21 +641,41 @@ def privacy(ctx) -> Section:
     )
 
 
+def _why_not_flagged(figure: str, reuse, risks) -> str:
+    """For a worst figure that no finding flags, what keeps it from being one (its interval, its noise)."""
+    for row in risks.itertuples():
+        if figure == f"{row.attack.replace('_', ' ')} risk" and row.ci_high > RISK_LEVEL:
+            return (
+                f" (uncertain: risk {row.risk:.3f}, its 95% interval {row.ci_low:.3f}–{row.ci_high:.3f} straddles "
+                f"{RISK_LEVEL:.2f})"
+            )
+    for row in reuse.itertuples():
+        if figure == f"verbatim reuse of {row.column}" and row.excess > 0:
+            return (
+                f" (excess {row.excess:.1%} within its allowance of {REUSE_EXCESS:.0%} plus {row.noise:.1%} of "
+                "sampling noise)"
+            )
+    return ""
+
+
 SPEC = SectionSpec(
     name="privacy",
     title="Privacy",
     compute=privacy,
     method="The score is the worst of these figures, each on [0, 1] (1 best).",
-    levels=Levels(good=0.90, fair=0.60),
-    notes="DCR protection: median distance of synthetic rows to their closest training row ÷ the same median for "
-    "held-out real rows (capped at 1). Exact copies: 1 − (share of synthetic rows equal to a training row − "
-    f"share of held-out rows equal to a training row) ÷ {_COPY_ZERO:.0%}. Verbatim reuse, per near-unique column "
-    f"(≥ {NEAR_UNIQUE_SHARE:.0%} distinct values, more than two of them, and every direct identifier): "
-    f"1 − excess ÷ {2 * REUSE_EXCESS:.0%}, "
-    "where excess = share of synthetic values found among the training values − the same share for held-out "
-    f"values; an excess above {REUSE_EXCESS:.0%} plus its sampling noise (one-sided 95 %) is a finding and the "
-    "card is poor while it stands. "
-    f"Re-identification risks (singling out, linkability, inference, as anonymeter): 1 − risk ÷ {_RISK_ZERO:.0%}. "
+    levels=Levels(good=_GOOD, fair=_FAIR),
+    notes="Each figure uses the allowance its finding and the export gate use: within it a figure scores at "
+    f"least {_FAIR:.2f}, beyond it (a finding: the card is poor while it stands, and the gate refuses) below. "
+    "DCR protection: median distance of synthetic rows to their closest training row ÷ the same median for "
+    "held-out real rows (capped at 1). Exact copies (compared on the learned columns: identifiers replaced with "
+    "fakes left out): the share of synthetic rows equal to a training row − the same share for held-out rows, "
+    f"beyond the sampling noise of that natural share (one-sided 95 %); 0 at {_COPY_ZERO:.0%} beyond. "
+    f"Verbatim reuse, per near-unique column (≥ {NEAR_UNIQUE_SHARE:.0%} distinct values, more than two of them, "
+    "and every direct identifier): excess = share of synthetic values found among the training values − the same "
+    f"share for held-out values; a finding above {REUSE_EXCESS:.0%} plus its sampling noise (one-sided 95 %); 0 "
+    f"at {2 * REUSE_EXCESS:.0%} plus noise. Re-identification risks (singling out, linkability, inference, as "
+    f"anonymeter), from their 95 % interval against {RISK_LEVEL:.2f}: wholly at or below it {_GOOD:.2f}–1, "
+    f"straddling it (uncertain) {_FAIR:.2f}, wholly above it below {_FAIR:.2f} (0 at twice the level). "
     "Attribute disclosure: sdmetrics' DisclosureProtection.",
     card=True,
 )

@@ -31,7 +31,8 @@ def card(title: str, section) -> dict[str, Any]:
             "title": title,
             "section": spec.name,
             "score": None,
-            "level": "error",
+            # no error but no score: the section says why it cannot judge (a target predicted at chance)
+            "level": "error" if section.error or not section.headline else "cannot be judged",
             "headline": section.error or section.headline or "no score",
             "thresholds": section.thresholds,
         }

@@ -69,6 +69,7 @@ def execute(magics, rest: str):
         overwrite=args.force,
         allow_risk=_unquote(args.allow_risk),
         with_model=args.with_model,
+        via="magic",
     )
     print(result.message)
 

@@ -117,6 +117,7 @@ def export(
     allow_risk: str | None = None,
     with_model: bool = False,
     gate=None,
+    via: str = "api",
 ) -> ExportResult:
     """Export a synthetic table with its datasheet, Croissant, PROV and a signed manifest, if the export gate allows.
 
@@ -163,6 +164,9 @@ def export(
         sha256 against the signed manifest before loading it.
     gate : synthnb.provenance.gate.GateSettings, optional
         The gate's levels (default: verbatim reuse 1 point above its control, risk level 0.05).
+    via : {"api", "magic"}
+        Whose words a refusal's advice uses (``%synth export`` passes ``"magic"``: its options, not these
+        arguments).
 
     Returns
     -------
@@ -208,9 +212,13 @@ def export(
         rec["derived_from"] = {"sha256": run.synthetic_sha256, "rows": int(run.synthetic.shape[0])}
 
     hint = ""
-    if data is not None and synthetic_mask is None:
+    if derived and synthetic_mask is None:  # only an edited table can hold real rows put in on purpose
         hint = (
-            "data= was given without synthetic_mask=, so every row is checked as synthetic; if real rows belong "
+            f"The table was edited after generation and every row is checked as synthetic; if real rows belong in "
+            f"it on purpose, export from Python with synthnb.export(..., data={name}, synthetic_mask=...) (one "
+            "True/False per row: which rows are synthetic)."
+            if via == "magic"
+            else "data= was given without synthetic_mask=, so every row is checked as synthetic; if real rows belong "
             "in the table on purpose, say which rows are synthetic (synthetic_mask=, one True/False per row)."
         )
     # a generated table's own evaluation is no evidence about an edited one: the gate re-computes for new rows
@@ -222,6 +230,7 @@ def export(
         evaluation=evaluation,
         allow_risk=allow_risk,
         hint=hint,
+        via=via,
     )
     rec["export_gate"] = table_gate.to_record()
     if with_model:
@@ -235,6 +244,7 @@ def export(
                 settings=gate,
                 evaluation=evaluation,
                 allow_risk=allow_risk,
+                via=via,
             )
         )
         rec["model_gate"] = model_gate.to_record()

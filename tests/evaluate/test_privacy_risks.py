@@ -230,7 +230,8 @@ def test_without_holdout_the_control_is_missing(run_3k):
     table = reidentification_risks(ctx, n_attacks=300)
     assert table["control_rate"].isna().all()
     sec = privacy(ctx)
-    assert np.isnan(sec.scores["privacy_holdout_copy_share"])
+    assert "privacy_holdout_copy_share" not in sec.scores  # absent, not NaN, and it says why
+    assert sec.absent["privacy_holdout_copy_share"].startswith("no real rows were held out")
     assert any("no control" in f for f in sec.findings)
 
 

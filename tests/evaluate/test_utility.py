@@ -170,3 +170,50 @@ def test_a_model_that_keeps_its_positives_is_compared(adult_3k):
     assert ev["utility"].verdict is None
     assert ev["fairness"].tables["model_comparison"].loc[0, "group comparisons"] == "meaningful"
     assert not any("not meaningful" in f for f in ev["fairness"].findings)
+
+
+def _coin_table(n=600, seed=1):
+    """Three columns that carry nothing about a coin-flip target, and one column that decides another target."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "age": rng.integers(18, 90, n),
+            "score": rng.normal(50, 10, n).round(1),
+            "group": rng.choice(["a", "b", "c"], n),
+            "coin": rng.choice(["heads", "tails"], n),
+        }
+    )
+    return frame.assign(high=np.where(frame["score"] > 50, "yes", "no"))
+
+
+def test_a_target_predicted_at_chance_cannot_be_judged():
+    import math
+
+    import synthnb
+    from synthnb.evaluation.render import cards
+
+    frame = _coin_table()
+    run = synthnb.fit(frame.drop(columns="high"), model="cart", seed=0, target="coin")
+    ev = synthnb.evaluate(run, sections=["utility"])
+    sec = ev["utility"]
+    # the real-trained ROC AUC (equal to scikit-learn's, test_metrics_match_sklearn) lies within the Mann-Whitney
+    # null's one-sided 95 % of chance on the held-out rows
+    y = run.holdout["coin"].to_numpy()
+    positive = "heads" if (run.real["coin"] == "heads").sum() < (run.real["coin"] == "tails").sum() else "tails"
+    n1 = int((y == positive).sum())
+    n0 = len(y) - n1
+    noise = 1.6448536269514722 * math.sqrt((n0 + n1 + 1) / (12 * n0 * n1))
+    auc = ev.scores["utility_roc_auc_real_trained"]
+    assert auc <= 0.5 + noise
+    assert sec.score is None and sec.error is None
+    assert sec.headline.startswith("Cannot be judged: the real-trained model predicts coin at chance")
+    assert f"within {noise:.3f} of chance (0.5)" in sec.headline
+    assert "utility_score" not in ev.scores and "at chance" in ev.absent["utility_score"]
+    (card,) = cards(ev)
+    assert card["level"] == "cannot be judged" and card["score"] is None
+    # a target the other columns decide is judged as before
+    run = synthnb.fit(frame.drop(columns="coin"), model="cart", seed=0, target="high")
+    sec = synthnb.evaluate(run, sections=["utility"])["utility"]
+    assert sec.score is not None and sec.score > 0.9

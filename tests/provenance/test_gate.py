@@ -63,7 +63,9 @@ def test_exact_copies_above_the_natural_duplicates_of_real_rows():
     assert judge(section(exact=0.003, control=0.003), GateSettings())[1] == []
     _, findings = judge(section(exact=0.004, control=0.003), GateSettings())
     assert reasons(findings) == ["exact_copies"]
-    assert "0.40% of the synthetic rows equal a training row, while 0.30% of held-out" in findings[0].message
+    assert "0.40% of the synthetic rows equal a training row on the learned columns, while 0.30% of held-out" in (
+        findings[0].message
+    )
     _, findings = judge(section(exact=0.001, control=float("nan")), GateSettings())
     assert reasons(findings) == ["exact_copies"] and "no held-out rows" in findings[0].message
 
@@ -144,20 +146,26 @@ def test_a_name_column_copied_from_real_rows_is_refused(people_run, tmp_path):
     assert "refused to export the table people_syn" in message
     assert f"verbatim reuse in column 'name': {reuse:.1%} of its synthetic values" in message
     assert f"{control:.1%} for held-out real rows (the control)" in message
-    assert 'allow_risk="…"' in message and '--allow-risk "…"' in message
+    assert 'allow_risk="…"' in message and "--allow-risk" not in message  # the API's words, not the magic's
     assert not (tmp_path / "x").exists()  # nothing written
 
 
 def test_duplicated_training_rows_are_refused(people_run, tmp_path):
     copied = pd.concat([people_run.train.iloc[:30], people_run.synthetic.iloc[30:]], ignore_index=True)
-    train_rows = set(map(tuple, people_run.train.astype(str).to_numpy()))
-    share = np.mean([tuple(r) in train_rows for r in copied.astype(str).to_numpy()])
-    control = np.mean([tuple(r) in train_rows for r in people_run.holdout.astype(str).to_numpy()])
+    # compared on the learned columns: the name was replaced with fakes, so it is left out
+    assert [(r.column, r.action) for r in people_run.identifiers if r.role == "direct"] == [("name", "replace")]
+    learned = ["age", "score", "group"]
+    train_rows = set(map(tuple, people_run.train[learned].astype(str).to_numpy()))
+    share = np.mean([tuple(r) in train_rows for r in copied[learned].astype(str).to_numpy()])
+    control = np.mean([tuple(r) in train_rows for r in people_run.holdout[learned].astype(str).to_numpy()])
     assert share >= 0.1 and control == 0.0
     with pytest.raises(SynthnbError) as err:
         synthnb.export(people_run, tmp_path / "x", name="people_syn", data=copied)
     message = str(err.value)
-    assert f"exact copies: {share:.2%} of the synthetic rows equal a training row, while 0.00% of held-out" in message
+    assert (
+        f"exact copies: {share:.2%} of the synthetic rows equal a training row on the learned columns, while 0.00% "
+        "of held-out" in message
+    )
     assert "synthetic_mask" in message and "allow_risk" in message
 
 
@@ -309,3 +317,81 @@ def test_the_manifest_carries_the_identifier_decisions_when_the_record_has_them(
         {"column": "case_no", "role": "direct", "kind": "record_id", "reason": "all values distinct", "action": "keep"}
     ]
     assert build_statement({**rec, "identifiers": kept}, {}, "sha256:x", "now")["predicate"]["identifiers"] == kept
+
+
+# --- the allowance, an absent control, and advice that can be followed ----------------------------------------
+
+
+def test_exact_copies_within_the_noise_of_the_natural_share_pass():
+    sec = section(exact=0.88, control=0.85)
+    sec.scores["privacy_exact_copy_allowance"] = 0.032
+    figures, findings = judge(sec, GateSettings())
+    assert findings == [] and figures["exact_copy_allowance"] == 0.032
+    sec.scores["privacy_exact_copy_share"] = 0.966
+    _, findings = judge(sec, GateSettings())
+    assert reasons(findings) == ["exact_copies"] and "3.20% of sampling noise allowed above it" in findings[0].message
+
+
+def test_an_absent_control_counts_copies_against_zero():
+    sec = section(exact=0.001)
+    del sec.scores["privacy_holdout_copy_share"]
+    assert reasons(judge(sec, GateSettings())[1]) == ["figures_unavailable"]  # absent without a reason: unknown
+    sec.absent["privacy_holdout_copy_share"] = "no real rows were held out"
+    _, findings = judge(sec, GateSettings())
+    assert reasons(findings) == ["exact_copies"] and "no held-out rows" in findings[0].message
+
+
+def measurements(n=300, columns=8, seed=0):
+    """Columns of near-unique measurements (no identifier by content)."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({f"m{k}": rng.normal(100, 15, n).round(4) for k in range(columns)})
+    frame["group"] = rng.choice(["a", "b"], n)
+    return frame
+
+
+def test_the_advice_is_one_line_per_cause_with_the_columns_in_the_callers_words(tmp_path):
+    run = synthnb.fit(measurements(), model="cart", seed=0)
+    assert not [r for r in run.identifiers if r.role == "direct"]  # nothing detected, nothing kept
+    leaked = run.synthetic.copy()  # every measurement column reuses real training values in half its rows
+    rng = np.random.default_rng(2)
+    for col in [c for c in leaked.columns if c.startswith("m")]:
+        rows = rng.choice(len(leaked), size=len(leaked) // 2, replace=False)
+        leaked.loc[rows, col] = rng.choice(run.train[col].to_numpy(), size=len(rows))
+    messages = {}
+    for via in ("api", "magic"):
+        with pytest.raises(SynthnbError) as err:
+            synthnb.export(run, tmp_path / via, name="m_syn", data=leaked, via=via)
+        messages[via] = str(err.value)
+    api, magic = messages["api"], messages["magic"]
+    reused = [c for c in run.synthetic.columns if f"verbatim reuse in column {c!r}" in api]
+    hidden = [c for c in run.synthetic.columns if c.startswith("m") and c not in reused]
+    assert len(reused) == 5 and hidden  # at most five per cause, the rest named in one line
+    assert f"- and {len(hidden)} more verbatim reuse finding(s): " in api
+    for text in (api, magic):
+        assert text.count("What you can do:") == 1
+        assert text.count("if a column is a measurement") == 1  # once for the cause, not once per column
+        assert "keep" not in text  # nobody passed keep=: no advice about it
+        advice_line = next(line for line in text.splitlines() if "if a column is a measurement" in line)
+        for col in [*reused, *hidden]:
+            assert repr(col) in advice_line
+    assert "fit with identifiers=[...]" in api and 'allow_risk="…"' in api and "GateSettings" in api
+    assert "--allow-risk" not in api and "--identifier" not in api and "(synthetic_mask=, one" in api
+    assert "add --identifier COL to %synth fit" in magic and '--allow-risk "…"' in magic
+    assert "allow_risk=" not in magic and "GateSettings" not in magic and "identifiers=[" not in magic
+    # the edited table may hold real rows on purpose: the magic has no option for that, so Python is named
+    assert "export from Python with synthnb.export(..., data=m_syn, synthetic_mask=...)" in magic
+
+
+def test_a_kept_identifier_is_advised_about_keep(people_run, tmp_path):
+    from synthnb.provenance.gate import GateFinding, advice
+
+    kept = synthnb.fit(people(), model="gaussian_copula", seed=0, keep=["name"])
+    finding = GateFinding("verbatim_reuse", "verbatim reuse in column 'name': …", about="name")
+    (line,) = advice(kept, [finding])
+    assert line.startswith("'name': the fit learned this identifier") and "without them in keep=" in line
+    (line,) = advice(kept, [finding], via="magic")
+    assert "take them out of --keep in %synth fit" in line
+    (line,) = advice(people_run, [GateFinding("verbatim_reuse", "…", about="age")])
+    assert "keep" not in line and "identifiers=[...]" in line
+    with pytest.raises(SynthnbError, match="via='browser': use one of api, magic"):
+        synthnb.export(people_run, tmp_path / "v", via="browser")
