@@ -56,10 +56,8 @@ def summary_key(name: str) -> str:
 
 def execute(magics, rest: str):
     """Run the lab, bind it to NAME, display it and upsert its keyed summary cell below the executing cell."""
-    from IPython.display import display
-
     from synthnb.labs.collapse import collapse_lab
-    from synthnb.notebook.upsert import upsert_cell
+    from synthnb.magics._display import show_lab
 
     args = parse(collapse_command, rest)
     check_identifier(args.df, "the DataFrame name")
@@ -84,16 +82,7 @@ def execute(magics, rest: str):
         progress=progress,
         **params,
     )
-    ns[name] = lab
-    display(lab)
-    line = _equivalent_line(args, name, lab)
-    upsert_cell(
-        summary_key(name),
-        f"{lab.to_markdown()}\nBound to `{name}` by `{line}`; `{name}.table` holds every figure.\n",
-        "markdown",
-        position="below_anchor",
-        shell=magics.shell,
-    )
+    show_lab(magics, lab, name, summary_key(name), _equivalent_line(args, name, lab))
 
 
 def _mixes(text: str) -> tuple[float, ...]:

@@ -94,3 +94,24 @@ def _identifier_line(roles: list[dict]) -> str:
     if not any(r["role"] == "direct" for r in roles):
         parts.insert(0, "no direct identifier detected")
     return "; ".join(parts)
+
+
+def show_lab(magics, lab, name: str, key: str, line: str) -> None:
+    """Bind a lab's result to *name*, show it, and leave its summary cell (keyed *key*) below the magic's cell.
+
+    The summary is the lab's Markdown and the one ``%synth`` line that re-creates it, so Run All after a
+    restart brings it back without the notebook keeping the lab's figures twice.
+    """
+    from IPython.display import display
+
+    from synthnb.notebook.upsert import upsert_cell
+
+    magics.shell.user_ns[name] = lab
+    display(lab)
+    upsert_cell(
+        key,
+        f"{lab.to_markdown()}\nBound to `{name}` by `{line}`; `{name}.table` holds every figure.\n",
+        "markdown",
+        position="below_anchor",
+        shell=magics.shell,
+    )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
-from synthnb.errors import SynthnbError
+from synthnb.magics._args import parse, require_frame
 from synthnb.spec import check_identifier
 
 __all__ = ["execute", "scope_command", "summary_key"]
@@ -42,26 +42,14 @@ def summary_key(name: str) -> str:
 
 def execute(magics, rest: str):
     """Run the lab, bind it to NAME, display it and upsert its keyed summary cell below the executing cell."""
-    from IPython.display import display
-
     from synthnb.labs.scope import scope_lab
-    from synthnb.notebook.upsert import upsert_cell
+    from synthnb.magics._display import show_lab
 
-    try:
-        args = parse_argstring(scope_command, rest)
-    except Exception as exc:  # argparse reports bad flags through UsageError/SystemExit
-        raise SynthnbError(
-            f"{exc}. Usage: %synth scope DF --task COLS --target COL [--sensitive COLS] [--known COLS] "
-            "[--model M] [--seed S] [--holdout F] [--tolerance T] [--as NAME]"
-        ) from None
+    args = parse(scope_command, rest)
     check_identifier(args.df, "the DataFrame name")
     name = check_identifier(args.name, "--as") if args.name else f"{args.df}_scope"
     ns = magics.shell.user_ns
-    if args.df not in ns:
-        raise SynthnbError(
-            f"no variable named {args.df!r} in the notebook; create it first, e.g. "
-            f"{args.df} = synthnb.datasets.load_adult()."
-        )
+    require_frame(ns, args.df, "scope")
     params = {} if args.epochs is None else {"epochs": args.epochs}
     lab = scope_lab(
         ns[args.df],
@@ -75,16 +63,7 @@ def execute(magics, rest: str):
         tolerance=args.tolerance,
         **params,
     )
-    ns[name] = lab
-    display(lab)
-    line = _equivalent_line(args, name, lab)
-    upsert_cell(
-        summary_key(name),
-        f"{lab.to_markdown()}\nBound to `{name}` by `{line}`; `{name}.table` holds every figure.\n",
-        "markdown",
-        position="below_anchor",
-        shell=magics.shell,
-    )
+    show_lab(magics, lab, name, summary_key(name), _equivalent_line(args, name, lab))
 
 
 def _equivalent_line(args, name: str, lab) -> str:
