@@ -112,7 +112,7 @@ def make_spec(
     if n_rows < 2:  # no holdout makes this work: say only what does
         raise SynthnbError(
             f"the table has {n_rows} row(s); a generator needs at least 2 rows to learn from (a few hundred for "
-            "figures worth reading). Fit a larger table."
+            "figures worth reading). Use a larger table."
         )
     if holdout and round(n_rows * holdout) < 1:
         raise SynthnbError(

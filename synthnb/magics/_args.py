@@ -36,6 +36,12 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     def _fill_text(self, text, width, indent):
         return super()._fill_text(inspect.cleandoc(text), width, indent)
 
+    def _split_lines(self, text, width):
+        # never at a hyphen: "comma-separated" split over two lines reads as two words
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, prefix="usage: %")
 

@@ -110,6 +110,7 @@ def test_with_front_end_the_request_goes_out_on_the_comm_without_set_next_input(
         "position": "below_anchor",
         "merge": False,
         "base_digest": None,
+        "update_only": False,
     }
     # the bundle is shown all the same, so the saved notebook carries it
     assert any(PAYLOAD_MIME in m["content"]["metadata"] for m in _of_type(io, "display_data"))
