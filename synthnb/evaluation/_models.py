@@ -151,11 +151,33 @@ def fitted_models(ctx) -> Models:
                 raise cached
             return cached
         try:
-            memo["models"] = _fit(ctx)
+            with _threads_for(len(ctx.train)):
+                memo["models"] = _fit(ctx)
         except Exception as exc:
             memo["models"] = exc
             raise
         return memo["models"]
+
+
+#: below this many training rows both models fit (and predict) on one thread
+ONE_THREAD_ROWS = 20_000
+
+
+def _threads_for(rows: int):
+    """One OpenMP thread for small tables, else the process's cap (:mod:`synthnb._threads`).
+
+    HistGradientBoosting's parallel regions are short on small tables; when the other CPU is busy (a
+    notebook's second kernel, a profile worker), its spinning threads wait for each other: a 3-class fit on
+    281 x 377 took 56.9 s on two threads against 4.7 s on one, on this 2-core machine under load. The
+    figures do not depend on the thread count (each feature's histogram is one thread's work).
+    """
+    import contextlib
+
+    if rows >= ONE_THREAD_ROWS:
+        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="openmp")
 
 
 def _train_sample(frame, seed: int):
