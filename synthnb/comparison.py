@@ -322,7 +322,8 @@ def leaderboard_values(run, evaluation) -> dict[str, float]:
     values["privacy"] = _score(evaluation, "privacy")
     privacy = _section(evaluation, "privacy")
     if privacy is not None and "figure_scores" in privacy.tables:
-        for figure, score in privacy.tables["figure_scores"].itertuples(index=False):
+        table = privacy.tables["figure_scores"]
+        for figure, score in zip(table["figure"], table["score"], strict=True):
             values[f"privacy: {figure}"] = float(score)
     fairness = _section(evaluation, "fairness")
     for col in evaluation.context.sensitive if "fairness" in evaluation.section_names else ():

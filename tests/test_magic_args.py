@@ -135,3 +135,16 @@ def test_profile_is_one_line_and_kept_as_a_file_beside_the_notebook(ip, adult_sm
     assert "ydata-profiling" in page.read_text(encoding="utf-8") or "Pandas Profiling" in page.read_text("utf-8")
     bad = ip.run_cell("%synth profile df_syn --height 10")
     assert "too small" in str(bad.error_in_exec)
+
+
+def test_the_workbench_notes_another_fit_it_replaces_not_its_own(ip, adult_small):
+    import synthnb
+
+    ip.user_ns["df"] = adult_small.head(300)
+    wb = synthnb.Workbench(ip.user_ns["df"], df_name="df", name="shared")
+    wb.fit(model="cart", seed=1)
+    wb.fit(model="cart", seed=2)  # its own name, its own earlier fit: nothing to say
+    assert "held another fit" not in wb.view.summary_html
+    assert ip.run_cell("%synth fit df --model cart --seed 5 --as shared --no-report").success
+    wb.fit(model="cart", seed=3)  # a %synth fit took the name meanwhile: say which fit it held
+    assert "Note: shared held another fit (cart, seed 5" in wb.view.summary_html

@@ -310,12 +310,14 @@ class Workbench:
         finally:
             progress.close()
         session = session_for(self._shell) if self._shell is not None else None
-        self.run, self.evaluation = run, None
+        own, self.run, self.evaluation = self.run, run, None
         self._dashboard.children = ()
         self.view.summary_html = run_summary_bundle(run, self.name)["text/html"]
         if session is None:  # plain Python: nothing to bind or write into
             return run
-        note = rebind_note(self.name, session.bind(self.name, run), run)
+        previous = session.bind(self.name, run)
+        # refitting its own name is what the panel is for (its cells are updated); only another's fit is noted
+        note = rebind_note(self.name, previous, run) if previous is not own else None
         if note:
             import html
 

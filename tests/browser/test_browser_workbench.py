@@ -143,13 +143,21 @@ def test_workbench_fit_shows_dashboard_and_cells_then_updates_them(jupyter_serve
     assert "seed=2" in nb2.cells[3].source and nb2.cells[3].source != provenance
     assert nb2.cells[2].id == nb.cells[2].id and nb2.cells[3].id == nb.cells[3].id
 
-    # a bad choice (the target is also a sensitive column): one line in the panel, no traceback
+    # the target cannot also be a sensitive column: choosing sex as the target greys its box out
     panel.locator(".sn-wb-target").select_option("sex")
+    assert panel.locator(".sn-wb-sensitive input[value='sex']").is_disabled()
+    assert not panel.locator(".sn-wb-sensitive input[value='sex']").is_checked()
+    panel.locator(".sn-wb-target").select_option("income")
+    # a bad choice (no rows to sample): one line in the panel, no traceback
+    panel.locator(".sn-wb-rows").fill("0")
+    panel.locator(".sn-wb-rows").dispatch_event("change")
     panel.locator(".sn-wb-fit").click()
     _wait_idle(page)
     message = panel.locator(".sn-wb-message.sn-wb-error")
-    assert "'sex' is both the target and a sensitive column" in message.inner_text()
+    assert "rows must be at least 1" in message.inner_text()
     assert "\n" not in message.inner_text() and message.count() == 1
+    panel.locator(".sn-wb-rows").fill("200")
+    panel.locator(".sn-wb-rows").dispatch_event("change")
     # the fit that failed left the previous one as it was: its summary and its dashboard stay
     assert "seed 2" in panel.locator(".sn-wb-summary").inner_text()
     assert "Traceback" not in page.locator(".jp-Notebook").inner_text()
