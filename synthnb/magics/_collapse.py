@@ -5,7 +5,7 @@ from __future__ import annotations
 from IPython.core.magic_arguments import argument, magic_arguments
 
 from synthnb.errors import SynthnbError
-from synthnb.magics._args import parse
+from synthnb.magics._args import parse, require_frame
 from synthnb.spec import check_identifier
 
 __all__ = ["collapse_command", "execute", "summary_key"]
@@ -63,11 +63,7 @@ def execute(magics, rest: str):
     check_identifier(args.df, "the DataFrame name")
     name = check_identifier(args.name, "--as") if args.name else f"{args.df}_collapse"
     ns = magics.shell.user_ns
-    if args.df not in ns:
-        raise SynthnbError(
-            f"no variable named {args.df!r} in the notebook; create it first, e.g. "
-            f"{args.df} = synthnb.datasets.load_adult()."
-        )
+    require_frame(ns, args.df, "collapse")
     mixes = _mixes(args.mix)
     params = {} if args.epochs is None else {"epochs": args.epochs}
     progress = _LabProgress(args.df)
