@@ -252,10 +252,11 @@ def export(
     key = load_or_create_key()
     fingerprint = key_fingerprint(public_key_bytes(key))
     names = export_file_names(name, with_model)
-    if not overwrite and _holds_same_export(Path(directory), names, frame, rec, fingerprint, datasheet):
+    same = None if overwrite else _same_export(Path(directory), names, rec, fingerprint, datasheet)
+    if same is not None:
         return ExportResult(
             directory=str(Path(directory)),
-            files=_manifest_files(Path(directory)),
+            files=same,
             key_fingerprint=fingerprint,
             gate=table_gate,
             record=rec,
@@ -306,8 +307,9 @@ def export(
     )
 
 
-def _holds_same_export(root: Path, names: list[str], frame, rec, fingerprint: str, datasheet: str | None) -> bool:
-    """Whether *root* already holds, intact and signed by this user's key, the export of this same table.
+def _same_export(root: Path, names: list[str], rec, fingerprint: str, datasheet: str | None) -> dict[str, str] | None:
+    """The files (name -> sha256) of the export of this same table that *root* holds, intact and signed by this
+    user's key; None when it holds none.
 
     Same means what a second Run All of a notebook produces: the same table bytes (its digest), from the same
     source, by the same generator, parameters and seed, under the same file names, with the same override
@@ -318,17 +320,17 @@ def _holds_same_export(root: Path, names: list[str], frame, rec, fingerprint: st
     from synthnb.provenance.verify import signed_statement, verify
 
     if not (root / MANIFEST).is_file() or not verify(root, key=fingerprint).ok:
-        return False
+        return None
     try:
         statement = signed_statement(root, key=fingerprint)
     except SynthnbError:
-        return False
+        return None
     pred, gen = statement["predicate"], rec["generator"]
-    listed = {s["name"] for s in statement["subject"]}
+    files = {s["name"]: s["digest"]["sha256"] for s in statement["subject"]}
     before = (pred.get("exportGate") or {}).get("allow_risk")
     now = (rec.get("export_gate") or {}).get("allow_risk")
     same = (
-        listed == set(names) - {MANIFEST}
+        set(files) == set(names) - {MANIFEST}
         and pred.get("tableSha256") == rec["output"]["sha256"]
         and pred.get("rows", {}).get("synthetic") == rec["output"]["synthetic_rows"]
         and pred.get("source", {}).get("sha256") == rec["source"]["sha256"]
@@ -339,14 +341,8 @@ def _holds_same_export(root: Path, names: list[str], frame, rec, fingerprint: st
     )
     if same and datasheet is not None:
         same = (root / DATASHEET).read_text(encoding="utf-8") == datasheet
-    return same
-
-
-def _manifest_files(root: Path) -> dict[str, str]:
-    from synthnb.provenance.manifest import MANIFEST
-    from synthnb.provenance.verify import signed_statement
-
-    files = {s["name"]: s["digest"]["sha256"] for s in signed_statement(root)["subject"]}
+    if not same:
+        return None
     files[MANIFEST] = hashlib.sha256((root / MANIFEST).read_bytes()).hexdigest()
     return files
 
