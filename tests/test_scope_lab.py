@@ -46,6 +46,17 @@ def test_both_releases_are_judged_on_the_task_with_the_same_rows_and_roles(lab, 
     assert real_trained and all(t.loc[f, TASK] == t.loc[f, WHOLE] for f in real_trained)
 
 
+def test_releases_equal_on_the_task_by_construction_are_said_to_be(adult, lab):
+    # CART draws the fewest-valued categories first: sex, income, race come before every other column, so the
+    # whole-table release draws the task's columns exactly as the task-only one does
+    first = synthnb.scope_lab(adult, task=["race"], target="income", sensitive="sex", seed=1)
+    columns = list(first.columns)
+    pd.testing.assert_frame_equal(first.runs[TASK].synthetic[columns], first.runs[WHOLE].synthetic[columns])
+    assert first.supported and "holds by construction" in first.verdict and "visit_sequence" in first.verdict
+    # the lab in the fixture draws age and hours_per_week after the other categories: no such sentence
+    assert "by construction" not in lab.verdict
+
+
 def test_the_figures_are_the_dashboards_and_sdmetrics(lab):
     from sdmetrics.reports.single_table import QualityReport
 

@@ -16,6 +16,10 @@ import traitlets
 
 __all__ = ["Dashboard", "asset_dir"]
 
+#: rows of each section table the synced state carries (worst first); the page draws from ``state.html``, which
+#: lists what a person reads, and the whole tables stay in Python (``ev.section(name).tables``)
+_SYNCED_ROWS = 200
+
 
 def asset_dir() -> Path:
     """Where dashboard.js/.css are: the installed wheel's copy, else the repository's widgets/ folder."""
@@ -74,7 +78,7 @@ class Dashboard(anywidget.AnyWidget):
                     "name": name,
                     "title": section_spec(name).title,
                     "status": status,
-                    "section": None if sec is None else sec.to_dict(),
+                    "section": None if sec is None else sec.to_dict(max_rows=_SYNCED_ROWS),
                 }
             )
         findings = [f for name in ev.section_names if ev.computed(name) is not None for f in ev.computed(name).findings]

@@ -70,15 +70,22 @@ class Section:
     def ok(self) -> bool:
         return self.error is None
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (tables as lists of records)."""
+    def to_dict(self, max_rows: int | None = None) -> dict[str, Any]:
+        """A JSON-ready dict (tables as lists of records).
+
+        *max_rows* keeps each table's first rows only (tables are worst first): the live dashboard syncs this
+        dict to the page and into the saved notebook, where a 378-column table's 71,253 pairs would weigh
+        megabytes. ``table_rows`` gives every table's full length either way.
+        """
+        tables = self.tables if max_rows is None else {k: v.head(max_rows) for k, v in self.tables.items()}
         return {
             "name": self.name,
             "title": self.title,
             "score": self.score,
             "headline": self.headline,
             "scores": dict(self.scores),
-            "tables": {k: _records(v) for k, v in self.tables.items()},
+            "tables": {k: _records(v) for k, v in tables.items()},
+            "table_rows": {k: len(v) for k, v in self.tables.items()},
             "figures": list(self.figures),
             "findings": list(self.findings),
             "thresholds": self.thresholds,

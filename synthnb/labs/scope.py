@@ -317,6 +317,14 @@ def scope_lab(
 
     table = _figures(evaluations, real, sens, float(tolerance))
     supported, verdict = _verdict(table, float(tolerance), len(df.columns), len(columns))
+    if runs[TASK].synthetic[columns].equals(runs[WHOLE].synthetic[columns]):
+        verdict += (
+            f" Both releases are the same rows on the task's columns: {model} drew them before any other column "
+            "(it draws columns one after another, each from those drawn before), so the extra columns could not "
+            "change them and the comparison holds by construction. To see what the other columns cost, use a "
+            "generator that models all columns at once, or give the task's columns a later place in the visit "
+            "sequence (visit_sequence=[...])."
+        )
     rule = (
         f"Rule: one comprehensive release is supported when every figure in the rule is, for the whole-table "
         f"release, no worse than the task-only release's by more than {float(tolerance):.2f} (better never counts "

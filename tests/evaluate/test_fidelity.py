@@ -429,6 +429,13 @@ def test_fidelity_of_a_wide_table_is_fast_readable_and_has_no_nan():
     constant = next(f for f in sec.findings if f.startswith("Constant in the real table"))
     assert all(c in constant for c in ("const_int", "const_text", "const_float"))
     assert any("const_float constant in the real table" in f for f in sec.findings)
+    # what the live dashboard syncs to the page (and a saved notebook keeps): the worst pairs, not all 71,253
+    from synthnb.dashboard.widget import _SYNCED_ROWS
+
+    synced = sec.to_dict(max_rows=_SYNCED_ROWS)
+    assert len(synced["tables"]["column_pair_trends"]) == _SYNCED_ROWS
+    assert synced["table_rows"]["column_pair_trends"] == 378 * 377 // 2
+    assert synced["tables"]["column_pair_trends"][0]["Score"] == pytest.approx(table["Score"].iloc[0])
 
 
 def test_no_pair_strong_enough_leaves_pair_trends_out_and_says_why():
