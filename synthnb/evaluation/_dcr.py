@@ -227,18 +227,21 @@ def _blocked_kernel():
 def _row_keys(q_cat, r_cat):
     """One int64 key per row of *q_cat* and *r_cat* (stacked), equal exactly when the rows are equal."""
     import numpy as np
-    import pandas as pd
 
-    both = np.vstack([r_cat, q_cat])
-    if both.shape[1] == 0:
-        key = np.zeros(len(both), dtype=np.int64)
-    else:
-        card = both.max(axis=0) + 2  # codes run from -1 (missing)
-        if float(np.prod(card.astype(float))) < 2.0**62:
-            mult = np.cumprod(np.concatenate([[1], card[:-1]])).astype(np.int64)
-            key = (both + 1) @ mult
-        else:
-            key = pd.DataFrame(both).groupby(list(range(both.shape[1])), sort=False).ngroup().to_numpy(np.int64)
+    both = np.vstack([r_cat, q_cat]).astype(np.int64, copy=False)
+    # mixed radix, column by column (codes run from -1, missing); when the next column would overflow int64 the
+    # keys so far are renumbered densely (a one-to-one map of the distinct prefixes), so the key stays exact
+    # however many columns and categories there are, in a few array passes instead of a groupby over rows
+    key = np.zeros(len(both), dtype=np.int64)
+    size = 1
+    for j in range(both.shape[1]):
+        digit = both[:, j] + 1
+        card = int(digit.max()) + 1 if len(digit) else 1
+        if size * card >= 2**62:
+            uniques, key = np.unique(key, return_inverse=True)
+            key, size = key.reshape(-1).astype(np.int64), len(uniques)
+        key = key * card + digit
+        size *= card
     n_r = len(r_cat)
     return key[n_r:], key[:n_r]
 

@@ -88,3 +88,24 @@ def test_dcr_with_far_rows_searches_every_block():
     np.testing.assert_array_equal(got, want[0] / enc.n_columns)
     np.testing.assert_array_equal(idx, want[1])
     assert idx.tolist() == [2, 0]  # 2 + 0.5 vs 3 and 3.5; a tie at 3 between rows 0 and 2
+
+
+def test_blocked_search_is_exact_when_the_category_keys_outgrow_int64():
+    # 80 categorical columns of up to 30 values: 31**80 row keys, far past int64, so the keys are renumbered
+    # on the way (a wide table such as 281 x 378 with dozens of categorical columns)
+    from synthnb.evaluation._dcr import _row_keys
+
+    rng = np.random.default_rng(3)
+    r_cat = rng.integers(-1, 30, (150, 80))
+    q_cat = np.vstack([r_cat[:20], rng.integers(-1, 30, (30, 80))])  # 20 exact copies, 30 new rows
+    q_cat[25:30] = q_cat[20:25]  # and repeated new rows
+    q_cat[20, 79] = r_cat[0, 79]
+    q_num, r_num = rng.random((50, 2)), rng.random((150, 2))
+    ranges = np.ones(2)
+    q_key, r_key = _row_keys(q_cat, r_cat)
+    for i in range(len(q_cat)):  # equal keys exactly when the rows are equal
+        assert np.array_equal(r_key == q_key[i], (r_cat == q_cat[i]).all(axis=1))
+        assert np.array_equal(q_key == q_key[i], (q_cat == q_cat[i]).all(axis=1))
+    got, brute = nearest(q_cat, r_cat, q_num, r_num, ranges), nearest_brute(q_cat, r_cat, q_num, r_num, ranges)
+    np.testing.assert_array_equal(got[0], brute[0])
+    np.testing.assert_array_equal(got[1], brute[1])
