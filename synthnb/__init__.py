@@ -86,10 +86,18 @@ def __dir__():
 
 def load_ipython_extension(ipython) -> None:
     """Register the ``%synth`` magics (called by ``%load_ext synthnb``)."""
-    from synthnb.magics import SynthMagics
+    from synthnb.magics import SynthMagics, help_lines
 
     ipython.register_magics(SynthMagics(shell=ipython))
+    cleanup = getattr(ipython, "input_transformers_cleanup", None)
+    if cleanup is not None and help_lines not in cleanup:  # %synth fit? shows the help of fit
+        cleanup.append(help_lines)
 
 
 def unload_ipython_extension(ipython) -> None:
-    """Nothing to undo beyond what IPython does itself."""
+    """Remove the ``%synth SUB?`` help syntax; IPython itself unregisters nothing else."""
+    from synthnb.magics import help_lines
+
+    cleanup = getattr(ipython, "input_transformers_cleanup", None)
+    if cleanup is not None and help_lines in cleanup:
+        cleanup.remove(help_lines)

@@ -185,6 +185,17 @@ def test_help_on_one_subcommand(ip):
         assert shown.startswith("usage: %synth export --to DIRECTORY")
         assert "the synthetic table, as bound by %synth fit" in shown
         assert "%synth fit [" not in shown  # only the subcommand asked for
+    # IPython's own help syntax on a subcommand: that subcommand's help alone, not "Object `fit` not found"
+    for line in ("%synth fit?", "%synth fit??", "  %synth export ?", "%%synth fit?"):
+        shown = _printed(ip, line)
+        sub = line.split()[1].rstrip("?")
+        assert shown.startswith(f"usage: %synth {sub}"), (line, shown[:80])
+        assert "--- %synth" not in shown and "not found" not in shown
+    ip.user_ns["x_help_probe"] = 1  # a plain name? still reaches IPython
+    assert "Type: int" in _printed(ip, "x_help_probe?")
+    # %synth? opens with one line per subcommand, before any subcommand's usage
+    full = _printed(ip, "%synth?")
+    assert full.index("Subcommands: fit ") < full.index("usage: %synth fit")
     with capture_output():
         result = ip.run_cell("%synth help fly")
     assert isinstance(result.error_in_exec, SynthnbError) and "no help on 'fly'" in str(result.error_in_exec)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import shlex
 import textwrap
 
@@ -120,6 +121,23 @@ class SynthMagics(Magics):
 
 
 _HELP_WORDS = ("help", "-h", "--help")
+
+#: ``%synth fit?`` (or ``??``, or ``%%synth fit?``) alone on a line: IPython would look up an object named ``fit``
+_SUB_HELP = re.compile(r"^(\s*)%{1,2}synth\s+([A-Za-z_]+)\s*\?{1,2}\s*$")
+
+
+def help_lines(lines: list[str]) -> list[str]:
+    """An input transformer: ``%synth SUB?`` becomes ``%synth help SUB`` (the subcommand's help alone).
+
+    IPython reads a trailing ``?`` as "show the docstring of the name before it", and for ``%synth fit?`` that
+    name is ``fit``. Registered by ``%load_ext synthnb`` in ``input_transformers_cleanup``, which runs before
+    IPython's own help syntax; other lines pass unchanged.
+    """
+    out = []
+    for line in lines:
+        m = _SUB_HELP.match(line)
+        out.append(f"{m.group(1)}%synth help {m.group(2)}\n" if m and m.group(2) not in _HELP_WORDS else line)
+    return out
 
 
 def subcommand_help(sub: str) -> str:
