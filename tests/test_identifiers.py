@@ -310,6 +310,8 @@ def test_summary_and_fit_magic_show_the_identifiers_before_fitting(ip, people):
         assert "dropped (no faithful fake exists)" in first and "person name" in first
         assert any(t.startswith("synthnb · fitting") for t in texts[1:]) == progress
         assert any(t.startswith("model ") for t in texts[1:])
+        # the table once (before fitting); the summary names what happened in one line
+        assert sum("direct ·" in t for t in texts) == 1, texts
     run = ip.magics_manager.registry["SynthMagics"].runs["people_syn"]
     assert run.spec.keep == ("case_number",)
     summary = run_summary_bundle(run, "people_syn")["text/plain"]

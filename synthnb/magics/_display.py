@@ -72,14 +72,11 @@ def run_summary_bundle(run, name: str) -> dict[str, str]:
         f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
         for k, v in lines
     )
-    roles = list(run.identifiers)
-    # the table says why each direct identifier was found; without any, the line above says it all
-    direct = any(r.role == "direct" for r in roles)
-    table = identifiers_bundle(roles, "Identifiers") if direct else {"text/html": "", "text/plain": ""}
-    text = "\n".join(f"{k:<14}{v}" for k, v in lines)
+    # the identifier table (why each column was found) was shown once, before fitting, by the magic's progress
+    # view and in the Workbench's panel; the summary keeps the one line of what happened to which column
     return {
-        "text/html": f"<div class='synthnb-summary'><table>{rows}</table>{table['text/html']}</div>",
-        "text/plain": text + ("\n" + table["text/plain"] if direct else ""),
+        "text/html": f"<div class='synthnb-summary'><table>{rows}</table></div>",
+        "text/plain": "\n".join(f"{k:<14}{v}" for k, v in lines),
     }
 
 

@@ -31,12 +31,12 @@ class Change:
 
     def __str__(self) -> str:
         what = {
-            "added": "added as cell",
-            "updated": "updated in cell",
-            "unchanged": "up to date in cell",
-            "edited": "left alone (edited by a person) in cell",
+            "added": "added",
+            "updated": "updated",
+            "unchanged": "unchanged (already current)",
+            "edited": "left as a person edited it",
         }[self.status]
-        return f"{self.key}: {what} {self.index + 1}"
+        return f"{self.key}: cell {self.index + 1} {what}"
 
 
 def materialize(path, output=None) -> list[Change]:

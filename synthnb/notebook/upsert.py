@@ -11,17 +11,19 @@ from synthnb.notebook._frontend import executing_cell_id, frontend_present, open
 
 __all__ = ["upsert_cell"]
 
-#: reply status from the front end -> what the user is told
+#: reply status from the front end -> what the user is told, one form throughout: "cell <what happened>"
 _REPORTS = {
-    "added": "added to the notebook",
-    "updated": "updated in the notebook",
-    "unchanged": "already up to date in the notebook",
-    "merged": "updated in the notebook; your answers were kept",
-    "edited": "left unchanged: you edited that cell (delete it, or remove its metadata.synthnb, to get "
-    "synthnb's version again)",
-    "conflict": "left unchanged: the cell changed while synthnb merged it; run this cell again",
-    "missing": "not in the notebook (deleted?), so left out; run the cell that makes it to get it back",
+    "added": "cell added",
+    "updated": "cell updated",
+    "unchanged": "cell unchanged (already current)",
+    "merged": "cell updated; your answers kept",
+    "edited": "cell left as you edited it (delete it, or remove its metadata.synthnb, to get synthnb's version "
+    "again)",
+    "conflict": "cell left as it is: it changed while synthnb merged it; run this cell again",
+    "missing": "cell not re-added: it was deleted from the notebook; run the cell that makes it to get it back",
 }
+#: shown until the front end answers
+_WAITING = "waiting for the notebook"
 
 
 def upsert_cell(
@@ -123,7 +125,7 @@ class _Report:
 
         self.key = key
         self.display_id = f"synthnb-status-{key}"
-        display({"text/plain": f"synthnb · {key}: sent to the notebook"}, raw=True, display_id=self.display_id)
+        display({"text/plain": f"synthnb · {key}: {_WAITING}"}, raw=True, display_id=self.display_id)
 
     def __call__(self, status, reply: dict) -> None:
         from IPython.display import update_display

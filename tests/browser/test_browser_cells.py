@@ -78,14 +78,14 @@ def test_run_all_keeps_one_cell_per_key_and_respects_edits(jupyter_server, brows
     run_all(page, server)
     first = _check(save_and_read(page, server, NAME), 1)
     assert _status_lines(first.cells[1]) == [
-        "synthnb · provenance:a_syn: added to the notebook",
-        "synthnb · datasheet:a_syn: added to the notebook",
+        "synthnb · provenance:a_syn: cell added",
+        "synthnb · datasheet:a_syn: cell added",
     ]
 
     run_all(page, server, restart=True)
     second = _check(save_and_read(page, server, NAME), 2)
     assert second.cells[0].execution_count == 1  # the kernel did restart ...
-    assert _status_lines(second.cells[1])[0] == "synthnb · provenance:a_syn: updated in the notebook"  # and answered
+    assert _status_lines(second.cells[1])[0] == "synthnb · provenance:a_syn: cell updated"  # and answered
     for i in (2, 5):  # re-fitting wrote fresh provenance into the same cells, still owned by synthnb
         assert second.cells[i].metadata.synthnb["digest"] == cell_digest(second.cells[i].source)
 
@@ -99,10 +99,10 @@ def test_run_all_keeps_one_cell_per_key_and_respects_edits(jupyter_server, brows
     assert "Our answer: teaching only." in third.cells[7].source
     assert third.cells[7].metadata.synthnb["digest"] == cell_digest(third.cells[7].source)
     status = _status_lines(third.cells[1])
-    assert status[0].startswith("synthnb · provenance:a_syn: left unchanged: you edited that cell"), status
+    assert status[0].startswith("synthnb · provenance:a_syn: cell left as you edited it"), status
     assert status[1] in (
-        "synthnb · datasheet:a_syn: updated in the notebook; your answers were kept",
-        "synthnb · datasheet:a_syn: already up to date in the notebook",
+        "synthnb · datasheet:a_syn: cell updated; your answers kept",
+        "synthnb · datasheet:a_syn: cell unchanged (already current)",
     ), status
 
     _screenshot(page, 0, artifacts / f"cells-{server.app}.png")

@@ -76,7 +76,7 @@ def _wait_for_the_page(page, index: int) -> None:
             const cell = document.querySelectorAll('.jp-Notebook .jp-Cell')[i];
             const prompt = cell.querySelector('.jp-InputPrompt').textContent;
             const out = cell.querySelector('.jp-OutputArea') ? cell.querySelector('.jp-OutputArea').textContent : '';
-            return !prompt.includes('*') && !out.includes('sent to the notebook');
+            return !prompt.includes('*') && !out.includes('waiting for the notebook');
         }""",
         arg=index,
         timeout=120_000,

@@ -42,7 +42,7 @@ def test_materialize_places_cells_and_is_idempotent(executed, user_cells, tmp_pa
     path = _write(executed, tmp_path)
     assert main(["materialize", str(path)]) == 0
     printed = capsys.readouterr().out
-    assert "provenance:a_syn: added as cell 3" in printed
+    assert "provenance:a_syn: cell 3 added" in printed
     nb = nbformat.read(path, as_version=4)
     assert _keys(nb) == [
         None,
@@ -70,7 +70,7 @@ def test_materialize_places_cells_and_is_idempotent(executed, user_cells, tmp_pa
     before = path.read_bytes()
     assert main(["materialize", str(path)]) == 0
     assert path.read_bytes() == before  # second run: byte for byte the same
-    assert "up to date" in capsys.readouterr().out
+    assert "unchanged (already current)" in capsys.readouterr().out
 
 
 def test_materialize_leaves_edited_cells_alone_and_updates_its_own(executed, tmp_path):

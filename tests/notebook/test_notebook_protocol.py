@@ -118,7 +118,7 @@ def test_with_front_end_the_request_goes_out_on_the_comm_without_set_next_input(
     out = _reply_on_comm(kernel, opened["content"]["comm_id"], {"status": "edited", "key": "provenance:u"})
     (update,) = _of_type(out, "update_display_data")
     assert update["content"]["transient"]["display_id"] == "synthnb-status-provenance:u"
-    assert "you edited that cell" in update["content"]["data"]["text/plain"]
+    assert "cell left as you edited it" in update["content"]["data"]["text/plain"]
 
 
 def test_merge_round_trip_keeps_the_persons_text(kernel):
@@ -143,7 +143,7 @@ def test_merge_round_trip_keeps_the_persons_text(kernel):
     assert data["digest"] == cell_digest(data["source"])
     done = _reply_on_comm(kernel, second["content"]["comm_id"], {"status": "updated", "key": "datasheet:m"})
     (update,) = _of_type(done, "update_display_data")
-    assert "your answers were kept" in update["content"]["data"]["text/plain"]
+    assert "cell updated; your answers kept" in update["content"]["data"]["text/plain"]
 
 
 def test_fit_sends_both_cells_and_update_datasheet_follows_the_evaluation(kernel):
