@@ -54,6 +54,17 @@ def test_gaussian_copula_adds_exactly_the_groups_rows(rare, gc_result):
     assert frame_digest(again.data) == frame_digest(gc_result.data)  # same seed, same bytes
 
 
+def test_no_library_progress_bar_reaches_the_page(rare, capfd):
+    # SDV's conditional sampler writes "Sampling conditions: 100%|██████████| 30/30" to stderr by itself
+    import sdv.single_table.base as base
+
+    saved = base.tqdm
+    synthnb.augment(rare, "race=Other", 30, seed=0, holdout=0.1)
+    out, err = capfd.readouterr()
+    assert "Sampling" not in out + err and "%|" not in out + err, err
+    assert base.tqdm is saved  # SDV's module is as it was afterwards
+
+
 def test_ctgan_conditions_its_generator_on_the_group(rare):
     result = synthnb.augment(rare, "race=Other", 25, model="ctgan", epochs=1, seed=0, holdout=0.1)
     _check_rows(rare, result, 25)

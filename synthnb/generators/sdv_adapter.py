@@ -220,6 +220,24 @@ def _quiet(caught: list):
             logging.getLogger(name).setLevel(level)
 
 
+@contextlib.contextmanager
+def _no_sdv_bars():
+    """SDV's sampler draws its own ``tqdm`` bars ("Sampling conditions: 100%|██████████|") on stderr, which a
+    notebook shows under the cell; SDV has no switch for them, so its module sees a ``tqdm`` that is disabled."""
+    import functools
+    import types
+
+    import sdv.single_table.base as base
+    import tqdm
+
+    saved = base.tqdm
+    base.tqdm = types.SimpleNamespace(tqdm=functools.partial(tqdm.tqdm, disable=True))
+    try:
+        yield
+    finally:
+        base.tqdm = saved
+
+
 class _EpochIterator:
     """Stands in for the ``tqdm`` that ctgan wraps its epoch loop in: reports, watches and may stop it.
 
@@ -429,7 +447,7 @@ def _sample_group(synthesizer, model: str, column: str, value, n_rows: int, seed
 
     limit = max(max_draws * n_rows, 100_000)
     kept, drawn = [], 0
-    with _quiet([]), seeded(seed):
+    with _quiet([]), _no_sdv_bars(), seeded(seed):
         if synthesizer._model is not None:
             synthesizer._set_random_state(seed)
         if model == "gaussian_copula":
