@@ -1,8 +1,25 @@
-"""Verbatim reuse: how often a near-unique real value reappears in the synthetic table, against a control."""
+"""Verbatim reuse: how often a near-unique real value reappears in the synthetic table, against a control; and
+one-off real text: a long text value only one training row holds, found again in the synthetic table.
+
+**One-off text.** A text value of at least :data:`ONE_OFF_CHARS` characters (surrounding spaces aside) or at least
+:data:`ONE_OFF_WORDS` words that occurs in exactly one training row and in no held-out row is one person's own
+words (a narrative, an unusual job title, a free-form answer): a held-out row never carries it, by construction,
+so the control rate is 0 and every synthetic row that carries it is one person's text let out. It is a finding
+from one row up, in any text column, whatever the detector called the column: a column learned as categories
+(most of its values recur) can still hold one-offs that a generator draws back.
+"""
 
 from __future__ import annotations
 
-__all__ = ["NEAR_UNIQUE_SHARE", "REUSE_EXCESS", "near_unique_columns", "verbatim_reuse"]
+__all__ = [
+    "NEAR_UNIQUE_SHARE",
+    "ONE_OFF_CHARS",
+    "ONE_OFF_WORDS",
+    "REUSE_EXCESS",
+    "near_unique_columns",
+    "one_off_text",
+    "verbatim_reuse",
+]
 
 #: a column is near-unique when its distinct non-missing values are at least this share of its non-missing values
 NEAR_UNIQUE_SHARE = 0.5
@@ -10,6 +27,8 @@ NEAR_UNIQUE_SHARE = 0.5
 REUSE_EXCESS = 0.01
 #: a column with this many distinct values or fewer is a flag, never near-unique
 _FLAG_VALUES = 2
+#: a text value this long (characters, surrounding spaces aside) or with this many words is "long" (one-off text)
+ONE_OFF_CHARS, ONE_OFF_WORDS = 40, 6
 #: one-sided 95 % normal quantile: an excess within this many standard errors of the margin is sampling noise
 _Z = 1.6448536269514722
 
@@ -119,3 +138,45 @@ def verbatim_reuse(train, control, synthetic, columns, *, excess: float = REUSE_
             }
         )
     return pd.DataFrame(rows, columns=["column", "train_share", "control_share", "excess", "noise", "finding"])
+
+
+def _long_text(values):
+    """The values (text, stripped) of at least ONE_OFF_CHARS characters or ONE_OFF_WORDS words."""
+    text = values.astype(str).str.strip()
+    return text[(text.str.len() >= ONE_OFF_CHARS) | (text.str.split().str.len() >= ONE_OFF_WORDS)]
+
+
+def one_off_text(train, control, synthetic):
+    """Per text column, the synthetic rows carrying a long text only one training row holds (module docstring).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``column, one_offs, synthetic_rows, finding``: how many such values the training rows hold, how many
+        synthetic rows carry one of them, and whether that is a finding (one row or more). Only text columns
+        (object or string dtype) present in all three tables with at least one one-off are listed; the values
+        themselves are never put in the table.
+    """
+    import pandas as pd
+
+    rows = []
+    for col in train.columns:
+        dtype = train[col].dtype
+        text_like = pd.api.types.is_string_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype)
+        if col not in synthetic.columns or not text_like:
+            continue
+        values = train[col].dropna().astype(object)
+        values = values[values.map(lambda v: isinstance(v, str))]
+        long = _long_text(values)
+        counts = long.value_counts()
+        pool = set(counts.index[counts == 1])
+        if control is not None and col in control.columns and pool:
+            held = control[col].dropna().astype(object)
+            pool -= set(_long_text(held[held.map(lambda v: isinstance(v, str))]))
+        if not pool:
+            continue
+        syn = synthetic[col].dropna().astype(object)
+        syn = syn[syn.map(lambda v: isinstance(v, str))]
+        hits = int(syn.str.strip().isin(pool).sum()) if len(syn) else 0
+        rows.append({"column": str(col), "one_offs": len(pool), "synthetic_rows": hits, "finding": hits > 0})
+    return pd.DataFrame(rows, columns=["column", "one_offs", "synthetic_rows", "finding"])

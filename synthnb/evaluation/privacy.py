@@ -34,7 +34,15 @@ from __future__ import annotations
 import threading
 
 from synthnb.evaluation._registry import Levels, SectionSpec
-from synthnb.evaluation._reuse import NEAR_UNIQUE_SHARE, REUSE_EXCESS, near_unique_columns, verbatim_reuse
+from synthnb.evaluation._reuse import (
+    NEAR_UNIQUE_SHARE,
+    ONE_OFF_CHARS,
+    ONE_OFF_WORDS,
+    REUSE_EXCESS,
+    near_unique_columns,
+    one_off_text,
+    verbatim_reuse,
+)
 from synthnb.evaluation._risks import RISK_LEVEL, reidentification_risks, wilson_interval
 from synthnb.evaluation._section import Section, versions
 
@@ -439,6 +447,7 @@ def privacy(ctx) -> Section:
 
     reuse_cols = near_unique_columns(ctx.real, ctx.direct_identifiers)
     reuse = verbatim_reuse(ctx.train, ctx.holdout, ctx.synthetic, reuse_cols)
+    one_offs = one_off_text(ctx.train, ctx.holdout, ctx.synthetic)
     risks = reidentification_risks(ctx)
     setup = risks.attrs["setup"]
 
@@ -451,10 +460,14 @@ def privacy(ctx) -> Section:
         "privacy_holdout_copy_share": holdout_copies,
         "privacy_exact_copy_allowance": allowance,
         "privacy_verbatim_reuse_max_excess": max(float(reuse["excess"].max()), 0.0) if len(reuse) else None,
+        "privacy_one_off_text_rows": float(one_offs["synthetic_rows"].sum()) if len(one_offs) else None,
     }
     absent = {
         "privacy_holdout_copy_share": "no real rows were held out, so nothing measures the natural copies",
         "privacy_verbatim_reuse_max_excess": "no near-unique column to check for verbatim reuse",
+        "privacy_one_off_text_rows": (
+            f"no text value of {ONE_OFF_CHARS}+ characters or {ONE_OFF_WORDS}+ words occurs in one training row only"
+        ),
     }
     for row in risks.itertuples():
         scores[f"privacy_{row.attack}_risk"] = float(row.risk)
@@ -475,6 +488,17 @@ def privacy(ctx) -> Section:
                 f"training values ({control}); excess {row.excess:.1%} > {REUSE_EXCESS:.0%}. Replace or drop "
                 "the column before sharing."
             )
+    for row in one_offs[one_offs["finding"]].itertuples():
+        findings.append(
+            f"ONE-OFF REAL TEXT in {row.column!r}: {row.synthetic_rows:,} synthetic row"
+            f"{'s carry' if row.synthetic_rows != 1 else ' carries'} a text of {ONE_OFF_CHARS}+ characters or "
+            f"{ONE_OFF_WORDS}+ words that one training row alone holds (no held-out row does): one person's own "
+            "words. Declare the column an identifier, merge its rare values, or leave it out before sharing."
+        )
+    if len(one_offs) and not one_offs["finding"].any():
+        findings.append(
+            f"Text columns with one-off long values ({', '.join(one_offs['column'])}): no synthetic row carries one."
+        )
     if reuse_cols and not reuse["finding"].any():
         findings.append(
             f"Near-unique columns checked for verbatim reuse ({', '.join(reuse_cols)}): none reuses training "
@@ -515,6 +539,7 @@ def privacy(ctx) -> Section:
     findings += _risk_findings(risks, setup, has_control)
     tables = {
         "verbatim_reuse": reuse,
+        "one_off_text": one_offs,
         "reidentification_risks": risks.copy(),
         "reidentification_setup": pd.DataFrame(
             [
@@ -593,6 +618,13 @@ def privacy(ctx) -> Section:
         findings.append("No real rows were held out, so the DCR baseline is a shuffled-column table (weaker).")
 
     figure_scores, flagged = _figure_scores(copies_excess - allowance, reuse, risks, protection, disclosure)
+    for row in one_offs.itertuples():  # a finding from one row up: no allowance, so the score is all or nothing
+        figure_scores[f"one-off text of {row.column}"] = 0.0 if row.finding else 1.0
+        if row.finding:
+            flagged[f"one-off text of {row.column}"] = (
+                f"{row.synthetic_rows:,} synthetic row{'s carry' if row.synthetic_rows != 1 else ' carries'} a long "
+                "text that one training row alone holds"
+            )
     if copies_flagged:
         flagged["exact copies"] = f"{copies:.2%} of synthetic rows equal a training row" + (
             f" against {holdout_copies:.2%} of held-out rows, allowance {allowance:.2%}" if has_control else ""
@@ -673,7 +705,10 @@ SPEC = SectionSpec(
     f"Verbatim reuse, per near-unique column (≥ {NEAR_UNIQUE_SHARE:.0%} distinct values, more than two of them, "
     "and every direct identifier): excess = share of synthetic values found among the training values − the same "
     f"share for held-out values; a finding above {REUSE_EXCESS:.0%} plus its sampling noise (one-sided 95 %); 0 "
-    f"at {2 * REUSE_EXCESS:.0%} plus noise. Re-identification risks (singling out, linkability, inference, as "
+    f"at {2 * REUSE_EXCESS:.0%} plus noise. One-off text, per text column: synthetic rows carrying a text of "
+    f"{ONE_OFF_CHARS}+ characters or {ONE_OFF_WORDS}+ words that one training row alone holds and no held-out row "
+    "does (one person's own words); 0 from one such row, else 1. Re-identification risks (singling out, "
+    "linkability, inference, as "
     f"anonymeter), from their 95 % interval against {RISK_LEVEL:.2f}: wholly at or below it {_GOOD:.2f}–1, "
     f"straddling it (uncertain) {_FAIR:.2f}, wholly above it below {_FAIR:.2f} (0 at twice the level). "
     "Attribute disclosure: sdmetrics' DisclosureProtection.",

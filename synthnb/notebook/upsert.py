@@ -17,8 +17,7 @@ _REPORTS = {
     "updated": "cell updated",
     "unchanged": "cell unchanged (already current)",
     "merged": "cell updated; your answers kept",
-    "edited": "cell left as you edited it (delete it, or remove its metadata.synthnb, to get synthnb's version "
-    "again)",
+    "edited": "cell left as you edited it (delete it, or remove its metadata.synthnb, to get synthnb's version again)",
     "conflict": "cell left as it is: it changed while synthnb merged it; run this cell again",
     "missing": "cell not re-added: it was deleted from the notebook; run the cell that makes it to get it back",
 }

@@ -13,6 +13,9 @@ pass one for the exact rows being exported) and refuses when
   training row). Rows are compared on the learned columns only: identifiers replaced with fakes are left
   out (a fake never equals a real value, so one faked column would hide every copy); see
   :mod:`synthnb.evaluation.privacy`;
+- **one-off text**: some synthetic row carries a long text value (a narrative, an unusual title) that one
+  training row alone holds and no held-out row does: one person's own words, a finding from one row up (see
+  :mod:`synthnb.evaluation._reuse`);
 - **re-identification**: the 95 % interval of a singling-out, linkability or inference risk lies wholly
   above ``risk_level`` (a large table makes tiny risks significant, hence a level and not zero);
 - **figures unavailable**: the privacy figures could not be computed, so nothing says the table is safe.
@@ -39,6 +42,7 @@ __all__ = ["GateFinding", "GateResult", "GateSettings", "check_export"]
 
 VERBATIM_REUSE = "verbatim_reuse"
 EXACT_COPIES = "exact_copies"
+ONE_OFF_TEXT = "one_off_text"
 REIDENTIFICATION = "reidentification"
 FIGURES_UNAVAILABLE = "figures_unavailable"
 
@@ -179,6 +183,7 @@ def check_export(
 _CAUSES = {
     VERBATIM_REUSE: "verbatim reuse",
     EXACT_COPIES: "exact copies",
+    ONE_OFF_TEXT: "one-off text",
     REIDENTIFICATION: "re-identification",
     FIGURES_UNAVAILABLE: "figures unavailable",
 }
@@ -255,6 +260,20 @@ def advice(run, findings, section=None, via: str = "api") -> list[str]:
             "coincide with real ones (e.g. a running number); remove the column from the table before fitting if "
             "it carries no information."
         )
+    texts = [f.about for f in findings if f.reason == ONE_OFF_TEXT and f.about is not None]
+    if texts:
+        one = len(texts) == 1
+        declare = (
+            f"add {' '.join(f'--identifier {c}' for c in texts)} to %synth fit"
+            if magic
+            else f"fit with identifiers={list(texts)!r}"
+        )
+        out.append(
+            f"{_listed(texts)}: {'it holds' if one else 'they hold'} text that only one person wrote or holds; "
+            f"{declare}, so the generator never learns {'its' if one else 'their'} values (free text is dropped, "
+            "other values replaced with fakes), or merge the rare values into broader ones, or remove the column, "
+            "before fitting."
+        )
     if any(f.reason == EXACT_COPIES for f in findings):
         refit = "%synth fit again with another --model or --seed" if magic else "fit again with another model= or seed="
         out.append(
@@ -312,6 +331,8 @@ def judge(section, settings: GateSettings) -> tuple[dict[str, Any], list[GateFin
         )
     if "verbatim_reuse" in section.tables:
         _reuse(section.tables["verbatim_reuse"], settings, figures, findings)
+    if "one_off_text" in section.tables:
+        _one_off_text(section.tables["one_off_text"], figures, findings)
     if "privacy_exact_copy_share" in section.scores and (
         "privacy_holdout_copy_share" in section.scores or "privacy_holdout_copy_share" in absent
     ):
@@ -343,6 +364,25 @@ def _reuse(table, settings: GateSettings, figures: dict, findings: list) -> None
         findings.append(GateFinding(VERBATIM_REUSE, message, about=str(row.column)))
     figures["verbatim_reuse_max_excess"] = worst  # clipped at 0: fewer real values than the control is no evidence
     figures["verbatim_reuse_columns"] = len(table)
+
+
+def _one_off_text(table, figures: dict, findings: list) -> None:
+    from synthnb.evaluation._reuse import ONE_OFF_CHARS, ONE_OFF_WORDS
+
+    for row in table.itertuples(index=False):
+        if not row.finding:
+            continue
+        n = int(row.synthetic_rows)
+        findings.append(
+            GateFinding(
+                ONE_OFF_TEXT,
+                f"one-off text in column {row.column!r}: {n:,} synthetic row{'s carry' if n != 1 else ' carries'} a "
+                f"text of {ONE_OFF_CHARS}+ characters or {ONE_OFF_WORDS}+ words that one training row alone holds "
+                "(no held-out row does): one person's own words.",
+                about=str(row.column),
+            )
+        )
+    figures["one_off_text_rows"] = int(table["synthetic_rows"].sum()) if len(table) else 0
 
 
 def _copies(scores, figures: dict, findings: list) -> None:

@@ -18,7 +18,10 @@
    ``run.identifiers`` says were dropped, each with the input's dtype.
 4. **No copies beyond the held-out rate** (approved exports). On the learned columns (the input's columns less
    the identifiers replaced or dropped, which the generator never saw), the share of synthetic rows equal to a
-   training row is not above the share of held-out real rows equal to a training row. Values are compared as
+   training row is not above the share of held-out real rows equal to a training row by more than that share's
+   sampling noise: ``1.645 * sqrt(c (1 - c) (1/n_synthetic + 1/n_held_out))`` (one-sided 95 %; 0 when no held-out
+   row equals a training row, so then any copy counts). A 200-row held-out share of 53 % is itself known only to
+   about ±3.5 points; the rule is the stated allowance of the gate, computed here on its own. Values are compared as
    the same numbers (integers exactly, floats as float64) or the same text; missing equals missing.
 5. **No real value of a detected identifier.** A column ``run.identifiers`` says was replaced holds none of the
    real values of that column (checked on every fit), and a dropped one is absent.
@@ -137,9 +140,12 @@ def copy_shares(run, learned: list[str]) -> dict:
     _, syn_keys = _row_keys(both.iloc[n_tr + n_ho :])
     syn = np.array([k in train_keys for k in syn_keys], dtype=bool)
     ho = np.array([k in train_keys for k in ho_keys], dtype=bool)
+    c = float(ho.mean()) if len(ho) else float("nan")
+    noise = 1.6448536269514722 * math.sqrt(c * (1 - c) * (1 / len(syn) + 1 / len(ho))) if len(syn) and len(ho) else 0.0
     return {
         "synthetic_share": float(syn.mean()) if len(syn) else 0.0,
-        "holdout_share": float(ho.mean()) if len(ho) else float("nan"),
+        "holdout_share": c,
+        "noise": noise,
         "synthetic_copies": int(syn.sum()),
         "columns": len(learned),
     }
@@ -234,7 +240,7 @@ def check_one(name: str, model: str, max_rows: int, seed: int = 0) -> dict:
                 res["refusal_reasons"] = _gate_reasons(str(e))
         res["seconds"]["export"] = round(time.perf_counter() - t, 2)
         if res["outcome"] == "exported":
-            if res["copies"]["synthetic_share"] > _base(res["copies"]["holdout_share"]):
+            if _copies_over(res["copies"]):
                 res["failures"].append("copies_exported")
             if res["text_leaks"]:
                 res["failures"].append("real_text_exported")
@@ -257,7 +263,8 @@ def check_one(name: str, model: str, max_rows: int, seed: int = 0) -> dict:
 
 
 def _copies_over(copies) -> bool:
-    return bool(copies) and copies["synthetic_share"] > _base(copies["holdout_share"])
+    """More synthetic copies than held-out ones beyond the sampling noise of the held-out share (rule 4)."""
+    return bool(copies) and copies["synthetic_share"] > _base(copies["holdout_share"]) + copies.get("noise", 0.0)
 
 
 def _base(holdout_share: float) -> float:
@@ -304,7 +311,9 @@ def _gate_reasons(message: str) -> list[str]:
     """The gate's findings, each shortened to its cause (the text before the first colon of a bullet)."""
     reasons = []
     for line in message.splitlines():
-        if line.startswith("- "):
+        if line.startswith("What you can do"):  # the advice below is no finding
+            break
+        if line.startswith("- ") and not line.startswith("- and "):  # "- and 3 more ... finding(s)": named above
             reasons.append(line[2:].split(":")[0].strip())
     return reasons
 

@@ -211,3 +211,46 @@ def test_copy_allowance_is_zero_when_nothing_recurs_naturally():
     assert copy_allowance(0.0, 2000, 400) == 0.0
     assert copy_allowance(float("nan"), 2000, 0) == 0.0
     assert copy_allowance(0.5, 2000, 400) == pytest.approx(Z95 * math.sqrt(0.25 * (1 / 2000 + 1 / 400)))
+
+
+def test_one_off_text_counts_only_long_values_one_training_row_alone_holds():
+    from synthnb.evaluation._reuse import one_off_text
+
+    narrative = "the patient fell from the ladder at the county hospital on a Sunday"  # one person's words
+    common = "Houseless/nomadic - living in a car voluntarily"  # long, but two training rows hold it
+    held = "left the clinic early against medical advice and came back"  # one training row and a held-out row
+    train = pd.DataFrame({"notes": ["\\N"] * 6 + [narrative, common, common, held], "n": range(10)})
+    control = pd.DataFrame({"notes": ["\\N", held], "n": [1, 2]})
+    synthetic = pd.DataFrame({"notes": [narrative, f"  {narrative} ", common, held, "\\N"], "n": range(5)})
+    table = one_off_text(train, control, synthetic)
+    assert table.to_dict("records") == [{"column": "notes", "one_offs": 1, "synthetic_rows": 2, "finding": True}]
+    assert narrative not in table.to_string()  # the values themselves never go into a table
+    # without the narrative in the synthetic rows: listed, no finding
+    quiet = one_off_text(train, control, synthetic.iloc[2:])
+    assert quiet["synthetic_rows"].tolist() == [0] and not quiet["finding"].any()
+    # numbers, short labels and categorical codes are not text of one person
+    assert one_off_text(train[["n"]], control[["n"]], synthetic[["n"]]).empty
+
+
+def test_a_one_off_real_text_blocks_the_export_and_the_advice_names_the_column(tmp_path):
+    # a categorical column (most values recur, so neither free text nor near-unique) with one-off long answers:
+    # CART draws its values from the training rows, one-offs included
+    rng = np.random.default_rng(4)
+    n = 600
+    answers = rng.choice(["Employed", "Self-employed", "Student", "Retired"], n).astype(object)
+    answers[::60] = [f"Employed part time at the {w} plant and caring for my mother at home" for w in range(10)]
+    df = pd.DataFrame({"status": answers, "age": rng.integers(18, 80, n), "region": rng.choice(list("NSEW"), n)})
+    run = synthnb.fit(df, model="cart", seed=0)
+    sec = synthnb.evaluate(run)["privacy"]
+    row = sec.tables["one_off_text"].set_index("column").loc["status"]
+    assert row["finding"] and row["synthetic_rows"] >= 1
+    assert sec.scores["privacy_one_off_text_rows"] == row["synthetic_rows"]
+    assert sec.verdict == "poor" and "one-off text of status" in sec.decided_by
+    assert any(f.startswith("ONE-OFF REAL TEXT in 'status'") for f in sec.findings)
+    with pytest.raises(synthnb.SynthnbError) as err:
+        synthnb.export(run, tmp_path / "out")
+    message = str(err.value)
+    assert "one-off text in column 'status'" in message and "identifiers=['status']" in message
+    # declared an identifier, the column's values are never learned and the export passes this check
+    again = synthnb.fit(df, model="cart", seed=0, identifiers=["status"])
+    assert not synthnb.evaluate(again)["privacy"].tables["one_off_text"]["finding"].any()
