@@ -163,6 +163,14 @@ def test_evaluate_shows_the_report_dashboard_and_export_gate_refuses_then_takes_
     assert (tmp_path / "ok" / "manifest.json").is_file() and wb.view.refusal == ""
     assert wb.view.lines["export"] == f"%synth export adult_syn --to {tmp_path / 'ok'} --force"
     assert wb.view.message["kind"] == "info" and str(result.message).split()[0] == "Exported"
+    # the panel's note: a line per fact, no digests (the manifest lists them), the verify command whole
+    note = wb.view.message["text"].splitlines()
+    assert (
+        note[0]
+        == f"Exported {len(result.files)} files to {result.directory}, signed with key {result.key_fingerprint}."
+    )
+    assert f"Verify: synthnb verify {result.directory} --key {result.key_fingerprint}" in note
+    assert "…" not in wb.view.message["text"] and len(note) == 3  # no file digests; verify; open questions
 
     # a table of real training rows bound to the name: the gate refuses, in the panel and from the method
     ip.user_ns["adult_syn"] = wb.run.real.head(200).copy()

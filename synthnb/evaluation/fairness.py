@@ -190,16 +190,17 @@ def _sentence(column: str, outcome: str, table, g: dict) -> str:
     if g["missing"] is not None:
         row = table.loc[g["missing"]]
         return (
-            f"{column}: group {g['missing']} ({row['real rows']} real rows, {outcome} rate {row['real']:.3f}) is "
+            f"{column}: group {g['missing']} ({row['real rows']} real rows, share with {outcome} {row['real']:.3f}) is "
             "MISSING from the synthetic table, so its gaps cannot be kept; gap kept 0.00."
         )
     a, b = g["groups"]
     ra, rb = table.loc[a], table.loc[b]
     return (
         f"{column}: the synthetic data {_verb(g['real_gap'], g['syn_gap'], g['distortion'])} between {a} and "
-        f"{b} — {outcome} rate {ra['real']:.3f} vs {rb['real']:.3f} in the real table (gap {g['real_gap']:.3f}, "
-        f"{ra['real rows']} and {rb['real rows']} rows); {ra['synthetic']:.3f} vs {rb['synthetic']:.3f} in the "
-        f"synthetic table (gap {g['syn_gap']:.3f}); gap kept {g['kept']:.2f}."
+        f"{b} — share with {outcome}: {ra['real']:.3f} vs {rb['real']:.3f} in the real table (gap "
+        f"{g['real_gap']:.3f}, {ra['real rows']} and {rb['real rows']} rows); {ra['synthetic']:.3f} vs "
+        f"{rb['synthetic']:.3f} in the synthetic table (gap {g['syn_gap']:.3f}); gap kept {g['kept']:.2f} (1 = the "
+        "real gap exactly, 0 = lost)."
     )
 
 

@@ -657,7 +657,8 @@ def privacy(ctx) -> Section:
         headline = (
             f"Score {score:.2f}, the worst of {len(figure_scores)} privacy figures: {worst}"
             + _why_not_flagged(worst, reuse, risks)
-            + f"; DCR protection {protection:.2f}; {copies_text}."
+            + ("" if worst == "DCR protection" else f"; DCR protection {protection:.2f}")
+            + f"; {copies_text}."
         )
     return SPEC.section(
         score=score,

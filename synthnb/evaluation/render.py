@@ -41,11 +41,16 @@ def card(title: str, section) -> dict[str, Any]:
     if section.verdict is not None:  # a finding decides, and can only make the card worse
         order = ("poor", "fair", "good")
         level = min(level, section.verdict, key=order.index)
+    # the cut-offs beside the level: sections judge on their own scales (utility 0.88 is poor, fidelity 0.83 fair)
+    scale = f"good ≥ {spec.levels.good:.2f}, fair ≥ {spec.levels.fair:.2f}"
+    if section.verdict is not None and level != spec.levels.level(s):
+        scale = f"a finding decides ({section.decided_by})" if section.decided_by else "a finding decides"
     return {
         "title": title,
         "section": spec.name,
         "score": s,
         "level": level,
+        "scale": scale,
         "headline": section.headline,
         "thresholds": section.thresholds,
         "decided_by": section.decided_by,
@@ -119,7 +124,8 @@ def to_markdown(ev, tables: bool = True) -> str:
     lines.append("|---|---|---|---|")
     for c in cards(ev):
         score = "—" if c["score"] is None else f"{c['score']:.3f}"
-        lines.append(f"| {c['title']} | {score} | {c['level']} | {_md_escape(c['headline'])} |")
+        verdict = f"{c['level']} ({c['scale']})" if c.get("scale") else c["level"]
+        lines.append(f"| {c['title']} | {score} | {_md_escape(verdict)} | {_md_escape(c['headline'])} |")
     lines += ["", "### Findings", ""]
     lines += [f"- {_md_escape(f)}" for f in ev.findings]
     if tables:

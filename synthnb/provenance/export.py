@@ -47,6 +47,21 @@ class ExportResult:
     unchanged: bool = False
 
     @property
+    def summary(self) -> str:
+        """A few short lines for a panel: what was written where, the gate's override, how to verify.
+
+        :attr:`message` adds each file's digest; the signed manifest holds them either way."""
+        if self.unchanged:
+            return f"Already exported: {self.directory} holds this same table, verified just now; nothing was written."
+        lines = [f"Exported {len(self.files)} files to {self.directory}, signed with key {self.key_fingerprint}."]
+        if self.gate is not None and self.gate.findings:
+            lines.append(f"Exported DESPITE {len(self.gate.findings)} export-gate finding(s); your reason is recorded.")
+        lines.append(f"Verify: synthnb verify {self.directory} --key {self.key_fingerprint}")
+        if self.unanswered:
+            lines.append(f"Open questions in the datasheet: {', '.join(self.unanswered)}.")
+        return "\n".join(lines)
+
+    @property
     def message(self) -> str:
         from synthnb.provenance.manifest import MANIFEST
 

@@ -387,7 +387,7 @@ class Workbench:
         )
         # a reason overrides one refusal: a later export of another table is checked afresh
         self.view.refusal, self.view.values = "", {**self.view.values, "reason": ""}
-        self.view.message = {"kind": "info", "text": " ".join(str(result.message).split())}
+        self.view.message = {"kind": "info", "text": result.summary}  # one line each; the digests are in the manifest
         self.view.lines = {**self.view.lines, "export": line}
         if session is not None:
             request = CellRequest(

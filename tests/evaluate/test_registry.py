@@ -116,7 +116,10 @@ def test_a_section_is_added_by_one_module_and_one_entry(rowshare_registered):
     [c] = render.cards(ev)
     assert (c["title"], c["level"], c["score"]) == ("Row share", "fair", pytest.approx(0.75))
     assert "≥ 0.90 good; 0.50–0.90 fair; < 0.50 poor." in c["thresholds"]
-    assert "| Row share | 0.750 | fair |" in ev.to_markdown()
+    # the level comes with its own cut-offs, so two cards on different scales read right side by side
+    assert c["scale"] == "good ≥ 0.90, fair ≥ 0.50"
+    assert "| Row share | 0.750 | fair (good ≥ 0.90, fair ≥ 0.50) |" in ev.to_markdown()
+    assert "· good ≥ 0.90, fair ≥ 0.50" in ev.to_html()
     assert "rowshare" in section_names()
     with pytest.raises(SynthnbError, match="unknown section"):
         synthnb.evaluate(real, synthetic, sections=["rowshares"], direct_identifiers=[])

@@ -89,7 +89,7 @@ function render({ model, el }) {
     idents,
     h("div", { class: "sn-wb-buttons" }, fitBtn, evalBtn, h("span", { class: "sn-wb-sep" }),
       field("Export to", path), exportBtn, status),
-    lostNote, message, progress, summary, lines, refusal));
+    lostNote, progress, summary, message, lines, refusal));
   const watched = el.closest(".jupyter-widgets") || el.parentElement;
   let observer = null;
   if (watched && typeof MutationObserver !== "undefined") {
