@@ -460,14 +460,12 @@ def privacy(ctx) -> Section:
         "privacy_holdout_copy_share": holdout_copies,
         "privacy_exact_copy_allowance": allowance,
         "privacy_verbatim_reuse_max_excess": max(float(reuse["excess"].max()), 0.0) if len(reuse) else None,
-        "privacy_one_off_text_rows": float(one_offs["synthetic_rows"].sum()) if len(one_offs) else None,
+        # 0 also when no text value is a one-off: then no synthetic row can carry one
+        "privacy_one_off_text_rows": float(one_offs["synthetic_rows"].sum()),
     }
     absent = {
         "privacy_holdout_copy_share": "no real rows were held out, so nothing measures the natural copies",
         "privacy_verbatim_reuse_max_excess": "no near-unique column to check for verbatim reuse",
-        "privacy_one_off_text_rows": (
-            f"no text value of {ONE_OFF_CHARS}+ characters or {ONE_OFF_WORDS}+ words occurs in one training row only"
-        ),
     }
     for row in risks.itertuples():
         scores[f"privacy_{row.attack}_risk"] = float(row.risk)
