@@ -178,6 +178,9 @@ def test_evaluate_shows_the_report_dashboard_and_export_gate_refuses_then_takes_
         wb.export(tmp_path / "leak")
     assert wb.view.refusal.startswith("The export gate refused to export the table adult_syn")
     assert "- exact copies" in wb.view.refusal  # the findings, one per line, in the refusal box
+    # in the panel's words: its own override, the magics' options; none of Python's arguments
+    assert "type your reason under Reason to override and click Export anyway" in wb.view.refusal
+    assert not any(arg in wb.view.refusal for arg in ("allow_risk=", "gate=GateSettings", "data= was given"))
     assert wb.view.message == {
         "kind": "error",
         "text": "The export gate refused to export the table adult_syn: see the findings below.",

@@ -179,7 +179,7 @@ def export(
         sha256 against the signed manifest before loading it.
     gate : synthnb.provenance.gate.GateSettings, optional
         The gate's levels (default: verbatim reuse 1 point above its control, risk level 0.05).
-    via : {"api", "magic"}
+    via : {"api", "magic", "workbench"}
         Whose words a refusal's advice uses (``%synth export`` passes ``"magic"``: its options, not these
         arguments).
 
@@ -232,7 +232,7 @@ def export(
             f"The table was edited after generation and every row is checked as synthetic; if real rows belong in "
             f"it on purpose, export from Python with synthnb.export(..., data={name}, synthetic_mask=...) (one "
             "True/False per row: which rows are synthetic)."
-            if via == "magic"
+            if via != "api"
             else "data= was given without synthetic_mask=, so every row is checked as synthetic; if real rows belong "
             "in the table on purpose, say which rows are synthetic (synthetic_mask=, one True/False per row)."
         )

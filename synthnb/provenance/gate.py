@@ -26,7 +26,9 @@ The refusal lists the findings (at most :data:`SHOWN_PER_CAUSE` per cause, the r
 person can do, **once per cause, with the columns listed**, in the words of the front end that asked:
 ``via="api"`` names the Python arguments (``identifiers=[...]``, ``keep=``, ``allow_risk=``, ``gate=``),
 ``via="magic"`` the options of ``%synth fit`` / ``%synth export`` (``--identifier COL``, ``--keep``,
-``--allow-risk``). Advice names only what applies: ``keep=`` only for a column the fit kept that way.
+``--allow-risk``), ``via="workbench"`` the panel's own controls for the override and the magics' options for the
+rest (a Workbench user works in a notebook). Advice names only what applies: ``keep=`` only for a column the
+fit kept that way.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ FIGURES_UNAVAILABLE = "figures_unavailable"
 #: findings shown per cause in a refusal; the rest are named in one line (all of them are recorded)
 SHOWN_PER_CAUSE = 5
 #: the front ends whose words a refusal speaks
-VIA = ("api", "magic")
+VIA = ("api", "magic", "workbench")
 
 # run -> {digest of the checked rows: privacy Section}; the same rows of the same run give the same figures
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -209,7 +211,12 @@ def refusal_message(result: GateResult, hint: str = "", *, advice=(), via: str =
         lines += [f"- {a}" for a in advice]
     if hint:
         lines.append(hint)
-    if via == "magic":
+    if via == "workbench":
+        lines.append(
+            "To export anyway, type your reason under Reason to override and click Export anyway; it is written "
+            "into the provenance record, the signed manifest and the datasheet, and synthnb verify prints it."
+        )
+    elif via == "magic":
         lines.append(
             'To export anyway, give your reason: %synth export ... --allow-risk "…"; it is written into the '
             "provenance record, the signed manifest and the datasheet, and synthnb verify prints it."
@@ -232,7 +239,7 @@ def advice(run, findings, section=None, via: str = "api") -> list[str]:
 
     Only what applies is named: ``keep=`` (``--keep``) for columns the fit kept as identifiers, declaring an
     identifier (``identifiers=[...]``, ``--identifier COL``) for columns it learned as data."""
-    magic = via == "magic"
+    magic = via in ("magic", "workbench")
     out: list[str] = []
     actions = {r.column: r.action for r in getattr(run, "identifiers", ()) if r.role == "direct"}
     reused = [f.about for f in findings if f.reason == VERBATIM_REUSE and f.about is not None]

@@ -383,7 +383,14 @@ class Workbench:
         data = self.run.synthetic if session is None else bound_table(self._shell, self.name)
         evaluation = self.evaluation if session is None else session.latest_evaluation(self.name)
         result = export(
-            self.run, path, evaluation, name=self.name, data=data, overwrite=True, allow_risk=allow_risk or None
+            self.run,
+            path,
+            evaluation,
+            name=self.name,
+            data=data,
+            overwrite=True,
+            allow_risk=allow_risk or None,
+            via="workbench",  # the refusal names the panel's override and the magics' options, not Python's
         )
         # a reason overrides one refusal: a later export of another table is checked afresh
         self.view.refusal, self.view.values = "", {**self.view.values, "reason": ""}
